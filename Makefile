@@ -1,0 +1,42 @@
+# The two commands of the README: `make run` (embedded demo) and `make test` (whole suite).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install run test check messages makemessages format
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+	$(PY) scripts/compile_messages.py
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+check: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint --check templates */templates
+	$(VENV)/bin/djlint --lint templates */templates
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/djlint --reformat templates */templates || true
+
+# Needs GNU gettext (xgettext): for developers who change strings, not for installing.
+makemessages: install
+	$(PY) manage.py makemessages -l fr -l en --ignore=.venv --ignore=var --no-location
+	$(PY) scripts/compile_messages.py

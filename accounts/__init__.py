@@ -1,0 +1,1 @@
+"""Candidate and staff accounts: email login, candidate number, 48-hour activation."""

@@ -1,0 +1,62 @@
+"""Account forms: sign-up with the identity the guide asks for, and the login field label."""
+
+import datetime
+
+from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Civility
+
+
+class SignupForm(AllauthSignupForm):
+    civility = forms.ChoiceField(
+        label=_("Civility"), choices=Civility.choices, widget=forms.RadioSelect
+    )
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    birth_date = forms.DateField(
+        label=_("Birth date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Format: DD/MM/YYYY"),
+    )
+
+    field_order = [
+        "civility",
+        "last_name",
+        "first_name",
+        "birth_date",
+        "email",
+        "email2",
+        "password1",
+        "password2",
+    ]
+
+    def clean_birth_date(self):
+        birth_date = self.cleaned_data["birth_date"]
+        today = timezone.localdate()
+        if birth_date > today - datetime.timedelta(days=365 * 14):
+            raise forms.ValidationError(_("This birth date is not plausible: please check it."))
+        if birth_date.year < 1900:
+            raise forms.ValidationError(_("This birth date is not plausible: please check it."))
+        return birth_date
+
+    def clean_last_name(self):
+        return self.cleaned_data["last_name"].strip()
+
+    def clean_first_name(self):
+        return self.cleaned_data["first_name"].strip()
+
+
+class LoginForm(AllauthLoginForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("Email or candidate number")
+        self.fields["login"].widget.attrs["placeholder"] = ""
+        self.fields["login"].widget.attrs["autocomplete"] = "username"
+
+
+class ResendActivationForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"))

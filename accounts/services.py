@@ -1,0 +1,108 @@
+"""Writes on accounts: activation and the purge of accounts never activated in time."""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from allauth.account.models import EmailAddress, EmailConfirmation
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .models import User
+
+logger = logging.getLogger(__name__)
+
+
+class ActivationError(Exception):
+    """Base of the reasons an activation link cannot be used."""
+
+
+class ActivationExpired(ActivationError):
+    pass
+
+
+class AlreadyActivated(ActivationError):
+    pass
+
+
+def account_activate(
+    *, request, confirmation: EmailConfirmation, now: datetime | None = None
+) -> User:
+    """Activates the account behind a mailed link, if the 48 hours are not over.
+
+    The deadline is counted from the sign-up, not from the last mail: a resent link does not
+    extend the life of an account that the purge is about to delete.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=confirmation.email_address.user_id)
+        email_address = EmailAddress.objects.select_for_update().get(
+            pk=confirmation.email_address_id
+        )
+        if email_address.verified and user.activated_at:
+            raise AlreadyActivated
+        if user.activated_at is None and user.activation_expired(now):
+            raise ActivationExpired
+        confirmation.email_address = email_address
+        confirmation.confirm(request)
+        if user.activated_at is None:
+            user.activated_at = now
+            user.save(update_fields=["activated_at"])
+    logger.info("account activated: %s", user.candidate_number)
+    return user
+
+
+def expired_unactivated_accounts(*, now: datetime | None = None):
+    cutoff = (now or timezone.now()) - settings.ACCOUNT_ACTIVATION_PERIOD
+    return User.objects.filter(
+        activated_at__isnull=True, is_staff=False, is_superuser=False, date_joined__lte=cutoff
+    )
+
+
+@dataclass
+class PurgeReport:
+    deleted: list[str]
+    dry_run: bool
+
+    def __str__(self):
+        verb = "would delete" if self.dry_run else "deleted"
+        return (
+            f"{verb} {len(self.deleted)} unactivated account(s): {', '.join(self.deleted) or '-'}"
+        )
+
+
+def accounts_purge_unactivated(
+    *, now: datetime | None = None, dry_run: bool = False, limit: int | None = None
+) -> PurgeReport:
+    """Deletes accounts not activated within 48 hours, with everything attached to them
+    (their dossier goes by cascade). Each account is locked and checked again before it goes,
+    so an activation racing with the purge wins or loses cleanly."""
+    now = now or timezone.now()
+    candidates = expired_unactivated_accounts(now=now).order_by("date_joined")
+    ids = list(candidates.values_list("pk", flat=True)[:limit])
+    deleted = []
+    for pk in ids:
+        with transaction.atomic():
+            user = expired_unactivated_accounts(now=now).select_for_update().filter(pk=pk).first()
+            if user is None:
+                continue
+            deleted.append(f"{user.candidate_number} <{user.email}>")
+            if not dry_run:
+                user.delete()
+    report = PurgeReport(deleted=deleted, dry_run=dry_run)
+    logger.info("purge: %s", report)
+    return report
+
+
+def account_delete_if_expired(*, user: User, now: datetime | None = None) -> bool:
+    """Deletes this one account now if its activation period is over (used when its owner comes
+    back with an expired link, so they can sign up again at once)."""
+    with transaction.atomic():
+        locked = (
+            expired_unactivated_accounts(now=now).select_for_update().filter(pk=user.pk).first()
+        )
+        if locked is None:
+            return False
+        locked.delete()
+    return True

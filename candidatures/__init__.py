@@ -1,0 +1,1 @@
+"""The offer (campaigns, centres, programmes) and applications with their workflow."""

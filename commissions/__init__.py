@@ -1,0 +1,1 @@
+"""Commissions, reviews, decisions, publication, confirmation and withdrawal."""

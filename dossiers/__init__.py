@@ -1,0 +1,1 @@
+"""The candidate's dossier and its sections (filled by a later issue)."""

@@ -1,0 +1,40 @@
+"""The staff admin: one sign-in page for everybody (allauth's, with its rate limits and TOTP),
+and in production no admin page for a staff member who has not set up a TOTP authenticator."""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import admin
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def staff_has_mfa(user) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class EcandidatAdminSite(admin.AdminSite):
+    site_header = _("ecandidat administration")
+    site_title = _("ecandidat administration")
+    index_title = _("Management")
+
+    def has_permission(self, request):
+        if not super().has_permission(request):
+            return False
+        return not settings.STAFF_MFA_REQUIRED or staff_has_mfa(request.user)
+
+    def login(self, request, extra_context=None):
+        user = request.user
+        if (
+            user.is_authenticated
+            and user.is_active
+            and user.is_staff
+            and settings.STAFF_MFA_REQUIRED
+        ):
+            # Signed in but without an authenticator: send them to set one up.
+            return redirect("mfa_activate_totp")
+        next_url = request.GET.get("next") or reverse("admin:index")
+        return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")

@@ -1,0 +1,1 @@
+"""Every outgoing mail: templates, delivery, and the candidate's message history."""

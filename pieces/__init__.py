@@ -1,0 +1,1 @@
+"""Required documents, uploads, checks and serving files."""

@@ -1,0 +1,38 @@
+"""factory_boy factories, one per model, with traits for the states tests need."""
+
+import datetime
+
+import factory
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from accounts.models import User, issue_candidate_number
+
+DEFAULT_PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"candidate{n}@example.org")
+    candidate_number = factory.LazyFunction(issue_candidate_number)
+    civility = "mme"
+    first_name = "Camille"
+    last_name = factory.Sequence(lambda n: f"Martin{n}")
+    birth_date = datetime.date(1999, 5, 17)
+    activated_at = factory.LazyFunction(timezone.now)
+    password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
+
+    class Params:
+        unactivated = factory.Trait(activated_at=None)
+        staff = factory.Trait(is_staff=True, is_superuser=True)
+
+    @factory.post_generation
+    def email_address(self, create, extracted, **kwargs):
+        if create:
+            self.save()
+            EmailAddress.objects.create(
+                user=self, email=self.email, primary=True, verified=self.activated_at is not None
+            )
