@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+TEMPLATES := templates $(wildcard */templates)
 
 .PHONY: install run test check messages makemessages format
 
@@ -26,15 +27,15 @@ test: install
 check: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/djlint --check templates */templates
-	$(VENV)/bin/djlint --lint templates */templates
+	$(VENV)/bin/djlint --check $(TEMPLATES)
+	$(VENV)/bin/djlint --lint $(TEMPLATES)
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
 
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
-	$(VENV)/bin/djlint --reformat templates */templates || true
+	$(VENV)/bin/djlint --reformat $(TEMPLATES) || true
 
 # Needs GNU gettext (xgettext): for developers who change strings, not for installing.
 makemessages: install
