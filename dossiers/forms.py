@@ -82,6 +82,17 @@ class PersonalInfoForm(forms.ModelForm):
         required=False,
         help_text=_("If you were born in France."),
     )
+    # Longer than an INE: people copy it with spaces from their transcript.
+    ine = forms.CharField(
+        label=_("INE / BEA"),
+        max_length=20,
+        required=False,
+        help_text=_(
+            "Eleven characters, found on your latest transcripts, your student card or "
+            "your baccalauréat transcript. Leave empty if you have none (for example "
+            "with a foreign diploma)."
+        ),
+    )
 
     class Meta:
         model = PersonalInfo
@@ -107,11 +118,6 @@ class PersonalInfoForm(forms.ModelForm):
             "first_names": _("All your first names, separated by commas."),
             "birth_date": _("Format: DD/MM/YYYY"),
             "birth_town": _("If you were born abroad."),
-            "ine": _(
-                "Eleven characters, found on your latest transcripts, your student card or "
-                "your baccalauréat transcript. Leave empty if you have none (for example "
-                "with a foreign diploma)."
-            ),
             "phone": _("French number, or international with its prefix (+44...)."),
         }
 
@@ -164,9 +170,10 @@ class PersonalInfoForm(forms.ModelForm):
                 self.add_error("birth_town", _("Enter the town where you were born."))
         return cleaned
 
-    def validate_unique(self):
-        """The INE's uniqueness is the service's to check: its message must point to account
-        recovery, not say "already exists"."""
+    def _get_validation_exclusions(self):
+        # The INE's uniqueness is the service's to check: its message must point to account
+        # recovery, not quote the database constraint.
+        return {*super()._get_validation_exclusions(), "ine"}
 
     def section_data(self) -> dict:
         data = {
