@@ -6,6 +6,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries.widgets import LazySelect
 
 from .communes import normalize_name
 from .ine import IneError, ine_format, normalize_ine
@@ -69,7 +70,23 @@ def resolve_commune(form, postal_field: str, name_field: str):
     return matches[0]
 
 
-class PersonalInfoForm(forms.ModelForm):
+class SectionForm(forms.ModelForm):
+    """Radio buttons without Django's empty "---------" choice, country lists rendered as the
+    DSFR selects they are."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.RadioSelect):
+                field.choices = [choice for choice in field.choices if choice[0] != ""]
+            elif isinstance(field.widget, LazySelect):
+                field.widget = forms.Select(attrs=field.widget.attrs, choices=field.choices)
+
+    def section_data(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self._meta.fields}
+
+
+class PersonalInfoForm(SectionForm):
     birth_postal_code = forms.CharField(
         label=_("Postal code of the birth commune"),
         max_length=5,
@@ -185,7 +202,7 @@ class PersonalInfoForm(forms.ModelForm):
         return data
 
 
-class AddressForm(forms.ModelForm):
+class AddressForm(SectionForm):
     postal_code = forms.CharField(
         label=_("Postal code"), max_length=5, required=False, help_text=_("In France.")
     )
@@ -238,7 +255,7 @@ class AddressForm(forms.ModelForm):
         return data
 
 
-class BaccalaureateForm(forms.ModelForm):
+class BaccalaureateForm(SectionForm):
     class Meta:
         model = Baccalaureate
         fields = [
@@ -285,18 +302,8 @@ class BaccalaureateForm(forms.ModelForm):
             cleaned.update(series=None, specialities="")
         return cleaned
 
-    def section_data(self) -> dict:
-        return {name: self.cleaned_data.get(name) for name in self._meta.fields}
 
-
-class LineForm(forms.ModelForm):
-    """Base of the repeatable sections' forms."""
-
-    def section_data(self) -> dict:
-        return {name: self.cleaned_data.get(name) for name in self._meta.fields}
-
-
-class ExternalCursusForm(LineForm):
+class ExternalCursusForm(SectionForm):
     class Meta:
         model = ExternalCursus
         fields = ["year", "institution", "country", "diploma", "level", "obtained", "mention"]
@@ -311,7 +318,7 @@ class ExternalCursusForm(LineForm):
         return check_past_year(self.cleaned_data.get("year"))
 
 
-class InternshipForm(LineForm):
+class InternshipForm(SectionForm):
     class Meta:
         model = Internship
         fields = ["year", "organisation", "duration_weeks", "hours_per_week", "description"]
@@ -332,7 +339,7 @@ class InternshipForm(LineForm):
         return value
 
 
-class ExperienceForm(LineForm):
+class ExperienceForm(SectionForm):
     class Meta:
         model = Experience
         fields = ["start_date", "end_date", "employer", "position", "work_time", "description"]

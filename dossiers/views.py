@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_countries.fields import Country
@@ -129,6 +130,12 @@ def display(obj, name):
     return value
 
 
+def _short(value):
+    """Long texts (descriptions) cut in the table; dates and numbers left to the template's
+    localized rendering."""
+    return Truncator(value).chars(80) if isinstance(value, str) else value
+
+
 def _context(dossier, current: str, **extra) -> dict:
     states = section_states(dossier)
     index = SECTION_ORDER.index(current) if current in SECTION_ORDER else -1
@@ -188,7 +195,17 @@ def single_section(request, section, edit=False):
             "dossiers/section.html",
             _context(dossier, section, rows=rows, frozen=frozen),
         )
-    form = SINGLE_FORMS[section](request.POST or None, instance=obj)
+    initial = {}
+    if obj is None and section == Section.PERSONAL_INFO:
+        # What the candidate gave at sign-up, so they do not type it twice.
+        user = request.user
+        initial = {
+            "civility": user.civility,
+            "birth_name": user.last_name,
+            "first_names": user.first_name,
+            "birth_date": user.birth_date,
+        }
+    form = SINGLE_FORMS[section](request.POST or None, instance=obj, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             section_save(
@@ -251,7 +268,7 @@ def line_list(request, section):
     model, flag = REPEATABLE_SECTIONS[section]
     columns = LINE_COLUMNS[section]
     lines = [
-        (line, [display(line, name) for name in columns])
+        (line, [_short(display(line, name)) for name in columns])
         for line in _line_queryset(dossier, section)
     ]
     return render(

@@ -185,3 +185,35 @@ def test_sections_never_show_another_candidates_data(candidate_client):
     other = PersonalInfoFactory(dossier=DossierFactory(), birth_name="Secretname")
     page = candidate_client.get(reverse("dossiers:personal_info")).content.decode()
     assert other.birth_name not in page
+
+
+def test_personal_info_is_prefilled_from_the_sign_up(client, db):
+    from tests.factories import UserFactory
+
+    user = UserFactory(last_name="Dubois", first_name="Léa")
+    client.force_login(user)
+    page = client.get(reverse("dossiers:personal_info")).content.decode()
+    assert 'value="Dubois"' in page and 'value="Léa"' in page
+
+
+def test_next_moves_through_the_sections_in_order(candidate_client, unlocked):
+    page = candidate_client.get(reverse("dossiers:internal_cursus")).content.decode()
+    assert "Suivant : Cursus post-bac externe" in page
+    assert "complétée par l’université" in page  # empty until the student-records import
+
+
+def test_admin_pages_render(admin_client, unlocked):
+    from tests.factories import ExperienceFactory
+
+    ExperienceFactory(dossier=unlocked)
+    for url in (
+        reverse("admin:dossiers_dossier_changelist"),
+        reverse("admin:dossiers_dossier_change", args=[unlocked.pk]),
+        reverse("admin:dossiers_commune_changelist") + "?q=toulouse",
+        reverse("admin:dossiers_bacseries_changelist"),
+        reverse("admin:dossiers_bacmention_changelist"),
+    ):
+        response = admin_client.get(url)
+        assert response.status_code == 200, url
+    page = admin_client.get(reverse("admin:dossiers_dossier_change", args=[unlocked.pk]))
+    assert "Martin" in page.content.decode()
