@@ -86,32 +86,8 @@ LINE_FORMS = {
     Section.INTERNSHIPS: InternshipForm,
     Section.EXPERIENCES: ExperienceForm,
 }
-LINE_COLUMNS = {
-    Section.EXTERNAL_CURSUS: [
-        "year",
-        "institution",
-        "country",
-        "diploma",
-        "level",
-        "obtained",
-        "mention",
-    ],
-    Section.INTERNSHIPS: [
-        "year",
-        "organisation",
-        "duration_weeks",
-        "hours_per_week",
-        "description",
-    ],
-    Section.EXPERIENCES: [
-        "start_date",
-        "end_date",
-        "employer",
-        "position",
-        "work_time",
-        "description",
-    ],
-}
+# The list of a repeatable section shows every field its form asks for.
+LINE_COLUMNS = {key: form._meta.fields for key, form in LINE_FORMS.items()}
 SECTION_ORDER = list(Section.values)
 
 
