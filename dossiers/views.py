@@ -70,16 +70,7 @@ SUMMARY_FIELDS = {
         "town",
         "country",
     ],
-    Section.BACCALAUREATE: [
-        "kind",
-        "year",
-        "series",
-        "specialities",
-        "mention",
-        "diploma_title",
-        "school",
-        "school_country",
-    ],
+    Section.BACCALAUREATE: BaccalaureateForm._meta.fields,
 }
 LINE_FORMS = {
     Section.EXTERNAL_CURSUS: ExternalCursusForm,
