@@ -49,6 +49,10 @@ def account_activate(
         if user.activated_at is None:
             user.activated_at = now
             user.save(update_fields=["activated_at"])
+            # Local import: dossiers depends on accounts, never the reverse at import time.
+            from dossiers.services import dossier_create
+
+            dossier_create(user=user)
     logger.info("account activated: %s", user.candidate_number)
     return user
 

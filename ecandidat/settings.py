@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "django_countries",
+    "phonenumber_field",
     "accounts",
     "dossiers",
     "candidatures",
@@ -243,6 +245,10 @@ MFA_TOTP_ISSUER = INSTITUTION_NAME
 # Staff must hold a TOTP authenticator to reach the admin in production; the embedded demo
 # leaves it off so its demo staff user can sign in at once (README says so).
 STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=PRODUCTION)
+
+# --- Dossiers -------------------------------------------------------------------------------
+# Phone numbers typed without a prefix are French ones.
+PHONENUMBER_DEFAULT_REGION = "FR"
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -1,0 +1,113 @@
+"""Reads on dossiers: the candidate's dossier with everything a section page shows in one
+query, the state of each section, and what is still missing for a set of programmes."""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef
+
+from .models import (
+    REQUIRABLE_SECTIONS,
+    Dossier,
+    Experience,
+    ExternalCursus,
+    Internship,
+    Section,
+)
+
+SINGLE_SECTIONS = {
+    Section.PERSONAL_INFO: "personal_info",
+    Section.ADDRESS: "address",
+    Section.BACCALAUREATE: "baccalaureate",
+}
+# Repeatable section -> (its model, the dossier flag "I have none").
+REPEATABLE_SECTIONS = {
+    Section.EXTERNAL_CURSUS: (ExternalCursus, "has_no_external_cursus"),
+    Section.INTERNSHIPS: (Internship, "has_no_internships"),
+    Section.EXPERIENCES: (Experience, "has_no_experiences"),
+}
+
+
+def _dossiers():
+    lines = {
+        f"has_{key}_lines": Exists(model.objects.filter(dossier=OuterRef("pk")))
+        for key, (model, _flag) in REPEATABLE_SECTIONS.items()
+    }
+    return Dossier.objects.select_related(
+        "user",
+        "personal_info__birth_commune",
+        "address__commune",
+        "baccalaureate__series",
+        "baccalaureate__mention",
+    ).annotate(**lines)
+
+
+def dossier_for(user) -> Dossier:
+    """The candidate's dossier, created on the way if the account predates this app (it is
+    normally created at activation)."""
+    dossier = _dossiers().filter(user=user).first()
+    if dossier is None:
+        from .services import dossier_create
+
+        dossier_create(user=user)
+        dossier = _dossiers().get(user=user)
+    return dossier
+
+
+def section_object(dossier: Dossier, section: str):
+    """The row of a single section, or None when the candidate has not filled it yet."""
+    return getattr(dossier, SINGLE_SECTIONS[section], None)
+
+
+def _has_lines(dossier: Dossier, section: str) -> bool:
+    annotated = getattr(dossier, f"has_{section}_lines", None)
+    if annotated is not None:
+        return annotated
+    model, _flag = REPEATABLE_SECTIONS[section]
+    return model.objects.filter(dossier=dossier).exists()
+
+
+def section_complete(dossier: Dossier, section: str) -> bool:
+    if section in SINGLE_SECTIONS:
+        return section_object(dossier, section) is not None
+    if section in REPEATABLE_SECTIONS:
+        _model, flag = REPEATABLE_SECTIONS[section]
+        return getattr(dossier, flag) or _has_lines(dossier, section)
+    return True  # the internal cursus is the university's to fill
+
+
+def sections_unlocked(dossier: Dossier) -> bool:
+    """Personal information comes first: the other sections wait until it is complete."""
+    return section_complete(dossier, Section.PERSONAL_INFO)
+
+
+@dataclass(frozen=True)
+class SectionState:
+    key: str
+    label: str
+    complete: bool
+    locked: bool
+    read_only: bool
+
+
+def section_states(dossier: Dossier) -> list[SectionState]:
+    unlocked = sections_unlocked(dossier)
+    return [
+        SectionState(
+            key=key,
+            label=label,
+            complete=section_complete(dossier, key),
+            locked=key != Section.PERSONAL_INFO and not unlocked,
+            read_only=key == Section.INTERNAL_CURSUS,
+        )
+        for key, label in Section.choices
+    ]
+
+
+def missing_sections(*, dossier: Dossier, optional_sections: set[str]) -> list[str]:
+    """Keys of the sections still to fill for programmes that make ``optional_sections``
+    optional (e.g. DAEU: external cursus, internships, experiences), in the dossier's order."""
+    return [
+        key
+        for key in REQUIRABLE_SECTIONS
+        if key not in optional_sections and not section_complete(dossier, key)
+    ]
