@@ -51,6 +51,12 @@ def static_base_url() -> str:
     return (Path(settings.BASE_DIR) / "static").resolve().as_uri() + "/"
 
 
+def html_to_pdf(html: str) -> bytes:
+    return HTML(
+        string=html, base_url=static_base_url(), url_fetcher=StaticOnlyFetcher()
+    ).write_pdf()
+
+
 def render_pdf(template_name: str, context: dict, *, language: str) -> bytes:
     """Renders a template to PDF in the given language."""
     with translation.override(language):
@@ -58,5 +64,4 @@ def render_pdf(template_name: str, context: dict, *, language: str) -> bytes:
             template_name,
             {"INSTITUTION_NAME": settings.INSTITUTION_NAME, **context, "LANGUAGE_CODE": language},
         )
-        fetcher = StaticOnlyFetcher()
-        return HTML(string=html, base_url=static_base_url(), url_fetcher=fetcher).write_pdf()
+        return html_to_pdf(html)

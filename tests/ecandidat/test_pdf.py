@@ -7,7 +7,13 @@ import threading
 import pytest
 from pypdf import PdfReader
 
-from ecandidat.pdf import ResourceRefused, StaticOnlyFetcher, render_pdf, static_base_url
+from ecandidat.pdf import (
+    ResourceRefused,
+    StaticOnlyFetcher,
+    html_to_pdf,
+    render_pdf,
+    static_base_url,
+)
 
 
 @pytest.fixture
@@ -41,19 +47,22 @@ def test_fetcher_refuses_network_and_files_outside_static(counting_server):
     assert b"@page" in css.read()
 
 
-def test_rendered_pdf_skips_hostile_resources(counting_server, tmp_path, settings):
+def test_rendered_pdf_skips_hostile_resources(counting_server):
     url, hits = counting_server
-    template = tmp_path / "hostile.html"
-    template.write_text(
-        '{% extends "pdf/base.html" %}{% block content %}<h1>Dossier</h1>'
-        f'<img src="{url}/tracker.png"><link rel="stylesheet" href="{url}/x.css">'
-        '<img src="file:///etc/hostname"><p>{{ name }}</p>{% endblock %}'
+    html = (
+        '<html><head><link rel="stylesheet" href="pdf/document.css">'
+        f'<link rel="stylesheet" href="{url}/x.css"></head><body><h1>Dossier</h1>'
+        f'<img src="{url}/tracker.png"><img src="file:///etc/hostname"><p>Inès Lefèvre</p></body></html>'
     )
-    settings.TEMPLATES[0]["DIRS"] = [*settings.TEMPLATES[0]["DIRS"], tmp_path]
-    pdf = render_pdf("hostile.html", {"name": "Inès Lefèvre"}, language="fr")
-    assert pdf.startswith(b"%PDF-")
-    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
-    assert "Inès Lefèvre" in text
-    assert "Document généré le" in text
-    assert settings.INSTITUTION_NAME in text
+    pdf = html_to_pdf(html)
+    assert PdfReader(io.BytesIO(pdf)).pages[0].extract_text().count("Inès Lefèvre") == 1
     assert hits == []
+
+
+def test_render_pdf_uses_the_language_and_institution(settings):
+    settings.INSTITUTION_NAME = "Université de Démonstration"
+    french = PdfReader(io.BytesIO(render_pdf("pdf/base.html", {}, language="fr")))
+    english = PdfReader(io.BytesIO(render_pdf("pdf/base.html", {}, language="en")))
+    assert "Document généré le" in french.pages[0].extract_text()
+    assert "Document generated on" in english.pages[0].extract_text()
+    assert "Université de Démonstration" in french.pages[0].extract_text()
