@@ -371,7 +371,7 @@ def candidature_create(*, dossier: Dossier, programme: Programme, actor) -> Cand
     if actor is None or actor.pk != dossier.user_id:
         raise ActorNotAllowed
     with transaction.atomic():
-        Dossier.objects.select_for_update().filter(pk=dossier.pk).first()
+        Dossier.objects.select_for_update().get(pk=dossier.pk)
         now = timezone.now()
         campaign = programme.campaign
         if campaign.is_archived:
