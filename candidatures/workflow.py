@@ -259,18 +259,19 @@ def actor_kind_of(*, actor, candidature: Candidature, claimed=None) -> ActorKind
         if claimed not in (None, ActorKind.SYSTEM):
             raise ActorNotAllowed
         return ActorKind.SYSTEM
+    # In this order when nothing is claimed; lazy, so a candidate costs no permission query.
     holds = {
-        ActorKind.CANDIDATE: actor.pk == candidature.dossier.user_id,
-        ActorKind.STAFF: actor.is_staff,
-        ActorKind.COMMISSION: actor.has_perm(DECIDE_PERMISSION),
-        ActorKind.SYSTEM: False,
+        ActorKind.CANDIDATE: lambda: actor.pk == candidature.dossier.user_id,
+        ActorKind.STAFF: lambda: actor.is_staff,
+        ActorKind.COMMISSION: lambda: actor.has_perm(DECIDE_PERMISSION),
+        ActorKind.SYSTEM: lambda: False,
     }
     if claimed is not None:
-        if not holds[claimed]:
+        if not holds[claimed]():
             raise ActorNotAllowed
         return ActorKind(claimed)
-    for kind, ok in holds.items():
-        if ok:
+    for kind, check in holds.items():
+        if check():
             return kind
     raise ActorNotAllowed
 

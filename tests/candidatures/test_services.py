@@ -309,3 +309,32 @@ def test_inactive_campaign_is_not_open(ready_dossier):
     programme = ProgrammeFactory(campaign=CampaignFactory(code="2027", is_active=False))
     with pytest.raises(NotYetOpen):
         candidature_create(dossier=ready_dossier, programme=programme, actor=ready_dossier.user)
+
+
+def test_mail_goes_to_notify_once_the_notifications_app_has_it(monkeypatch, mailoutbox):
+    """The merge switches mail to notifications.services.notify: same event, plain strings."""
+    import sys
+    import types
+
+    calls = []
+    fake = types.ModuleType("notifications.services")
+    fake.notify = lambda **kwargs: calls.append(kwargs)
+    monkeypatch.setitem(sys.modules, "notifications.services", fake)
+    candidature = CandidatureFactory()
+    candidature_cancel(candidature=candidature, actor=candidature.dossier.user)
+    (call,) = calls
+    transition = CandidatureTransition.objects.get()
+    assert call["event"] == "candidature_cancel"
+    assert call["recipient"] == candidature.dossier.user
+    assert call["object_key"] == f"candidature:{candidature.pk}:{transition.pk}"
+    assert all(isinstance(value, str) for value in call["context"].values())
+    assert call["context"]["status"] == "Annulée"
+    assert mailoutbox == []
+
+
+def test_candidate_transition_needs_no_permission_query(django_assert_num_queries):
+    candidature = CandidatureFactory()
+    user = candidature.dossier.user
+    # lock+read, update, audit insert (+ savepoint pair of the atomic block in tests)
+    with django_assert_num_queries(5):
+        candidature_cancel(candidature=candidature, actor=user)
