@@ -7,7 +7,9 @@ from itertools import product
 
 import pytest
 from django.forms.models import model_to_dict
+from django.utils import translation
 
+from candidatures.mail import SUBJECTS
 from candidatures.models import ActorKind, CandidatureTransition
 from candidatures.workflow import (
     SERVICES,
@@ -88,5 +90,7 @@ def test_event_from_stage_by_actor(
         assert len(mailoutbox) == 1
         assert mailoutbox[0].to == [candidature.dossier.user.email]
         assert candidature.programme.title in mailoutbox[0].body
+        with translation.override("fr"):  # the candidate's language
+            assert mailoutbox[0].subject == f"[ecandidat] {SUBJECTS[event]}"
     else:
         assert mailoutbox == []
