@@ -11,9 +11,10 @@ transition and one mail.
 ``candidature_create`` (applying) is not in the table: it has no source stage; its guards are
 the programme's window, the centre's cap, once per programme and the dossier's first sections.
 
-``submission_checks`` is a registry the pieces app fills: each check receives the application
-and returns the list of what is still missing (translated messages); submitting is refused
-with ``DossierIncomplete`` while any check returns something.
+``submission_checks`` is a registry the pieces app fills (``register_submission_check``, from
+its ``AppConfig.ready()``): each check receives the application and returns the list of what
+is still missing (translated messages); submitting and resubmitting are refused with
+``DossierIncomplete`` while any check returns something.
 """
 
 from collections.abc import Callable
@@ -95,9 +96,8 @@ PUBLISHED_DECISIONS = frozenset(
     {Stage.PRESELECTED, Stage.FAVOURABLE, Stage.UNFAVOURABLE, Stage.WAITLISTED}
 )
 # A commission may change its mind until it publishes, and turns a preselection (interview)
-# into a final decision.
+# into a final decision (which stays hidden, like any decision, until published).
 DECIDABLE = frozenset({Stage.COMPLETE, Stage.DECIDED, Stage.PRESELECTED})
-ANSWERED = frozenset({Stage.CONFIRMED, Stage.WITHDRAWN})
 CANDIDATE = frozenset({ActorKind.CANDIDATE})
 STAFF = frozenset({ActorKind.STAFF})
 COMMISSION = frozenset({ActorKind.COMMISSION})
@@ -188,6 +188,14 @@ TRANSITIONS = {
 
 # Filled by the pieces app (see the module docstring).
 submission_checks: list[Callable[[Candidature], list[str]]] = []
+
+
+def register_submission_check(check: Callable[[Candidature], list[str]]):
+    """Adds a check run before submitting (usable as a decorator; idempotent, so an app's
+    ``ready()`` may run twice)."""
+    if check not in submission_checks:
+        submission_checks.append(check)
+    return check
 
 
 # --- Errors ---------------------------------------------------------------------------------

@@ -109,7 +109,10 @@ def test_submit_freezes_personal_info_and_mails(mailoutbox, django_capture_on_co
 
 def test_refused_submission_leaves_the_dossier_editable(monkeypatch, mailoutbox):
     candidature = CandidatureFactory()
-    monkeypatch.setattr(workflow, "submission_checks", [lambda c: ["Relevé de notes"]])
+    monkeypatch.setattr(workflow, "submission_checks", [])
+    check = workflow.register_submission_check(lambda c: ["Relevé de notes"])
+    workflow.register_submission_check(check)
+    assert workflow.submission_checks == [check]
     with pytest.raises(DossierIncomplete) as error:
         candidature_submit(candidature=candidature, actor=candidature.dossier.user)
     assert "Relevé de notes" in str(error.value.message)
