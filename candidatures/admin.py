@@ -110,6 +110,9 @@ class TransitionInline(admin.TabularInline):
     fields = ["at", "event", "from_state", "to_state", "actor", "actor_kind", "comment"]
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
     def has_add_permission(self, request, obj=None):
         return False
 

@@ -126,4 +126,5 @@ def queue_mail(*, event: str, candidature, transition) -> None:
         to=[user.email],
         cc=[centre.contact_email] if centre.copy_mails_to_contact else [],
     )
-    transaction.on_commit(message.send)
+    # robust: an SMTP failure after the commit is logged, it does not undo or break the change.
+    transaction.on_commit(message.send, robust=True)
