@@ -107,3 +107,127 @@ class ExperienceFactory(factory.django.DjangoModelFactory):
     employer = factory.Sequence(lambda n: f"Employer {n}")
     position = "Technician"
     work_time = "full"
+
+
+# --- candidatures ---------------------------------------------------------------------------
+
+from candidatures.models import (  # noqa: E402 (appended section, one per app)
+    Campaign,
+    Candidature,
+    Centre,
+    Programme,
+)
+
+# Offsets in days from now of each programme date, per window.
+PROGRAMME_WINDOWS = {
+    "open": {"opens_at": -10, "closes_at": 10, "return_deadline": 20, "jury_at": 30},
+    "future": {"opens_at": 10, "closes_at": 30, "return_deadline": 40, "jury_at": 50},
+    "closed": {"opens_at": -60, "closes_at": -30, "return_deadline": -20, "jury_at": -10},
+}
+
+
+def _programme_date(window: str, name: str):
+    offsets = PROGRAMME_WINDOWS[window]
+    # Publication 10 days after the jury, confirmation 10 days after publication.
+    days = {
+        **offsets,
+        "publication_at": offsets["jury_at"] + 10,
+        "confirmation_deadline": offsets["jury_at"] + 20,
+    }[name]
+    return timezone.now() + datetime.timedelta(days=days)
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    """The active campaign by default (one at a time: shared through get_or_create)."""
+
+    class Meta:
+        model = Campaign
+        django_get_or_create = ("code",)
+
+    code = "2026"
+    label = "Campagne 2026-2027"
+    is_active = True
+
+    class Params:
+        archived = factory.Trait(
+            code=factory.Sequence(lambda n: f"A{n}"),
+            label="Campagne archivée",
+            is_active=False,
+            archived_at=factory.LazyFunction(timezone.now),
+        )
+
+
+class CentreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Centre
+
+    name = factory.Sequence(lambda n: f"Centre {n}")
+    contact_email = factory.Sequence(lambda n: f"centre{n}@univ.example.org")
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    """Open for applications by default; traits ``future`` and ``closed`` move every date."""
+
+    class Meta:
+        model = Programme
+
+    class Params:
+        window = "open"
+        open = factory.Trait(window="open")
+        future = factory.Trait(window="future")
+        closed = factory.Trait(window="closed")
+
+    campaign = factory.SubFactory(CampaignFactory)
+    centre = factory.SubFactory(CentreFactory)
+    code = factory.Sequence(lambda n: f"P{n:04d}")
+    title = factory.Sequence(lambda n: f"Master {n}")
+    capacity = 30
+    opens_at = factory.LazyAttribute(lambda o: _programme_date(o.window, "opens_at"))
+    closes_at = factory.LazyAttribute(lambda o: _programme_date(o.window, "closes_at"))
+    return_deadline = factory.LazyAttribute(lambda o: _programme_date(o.window, "return_deadline"))
+    jury_at = factory.LazyAttribute(lambda o: _programme_date(o.window, "jury_at"))
+    publication_at = factory.LazyAttribute(lambda o: _programme_date(o.window, "publication_at"))
+    confirmation_deadline = factory.LazyAttribute(
+        lambda o: _programme_date(o.window, "confirmation_deadline")
+    )
+
+
+_now = factory.LazyFunction(timezone.now)
+
+
+class CandidatureFactory(factory.django.DjangoModelFactory):
+    """A draft application; one trait per workflow stage (named as ``workflow.Stage``) sets
+    the fields that stage implies. Tests use them to start from a stage, never to skip the
+    workflow they are testing."""
+
+    class Meta:
+        model = Candidature
+
+    dossier = factory.SubFactory(DossierFactory)
+    programme = factory.SubFactory(ProgrammeFactory)
+
+    class Params:
+        draft = factory.Trait(status="draft")
+        received = factory.Trait(status="received", submitted_at=_now)
+        incomplete = factory.Trait(
+            status="incomplete", submitted_at=_now, incomplete_comment="Relevé de notes illisible"
+        )
+        cancelled = factory.Trait(status="cancelled")
+        complete = factory.Trait(status="complete", submitted_at=_now)
+        decided = factory.Trait(complete=True, decision="favourable")
+        preselected = factory.Trait(
+            complete=True, decision="preselected", decision_published_at=_now
+        )
+        favourable = factory.Trait(complete=True, decision="favourable", decision_published_at=_now)
+        unfavourable = factory.Trait(
+            complete=True, decision="unfavourable", decision_published_at=_now
+        )
+        waitlisted = factory.Trait(
+            complete=True,
+            decision="waitlisted",
+            waitlist_rank=1,
+            decision_published_at=_now,
+            programme__has_waiting_list=True,
+        )
+        confirmed = factory.Trait(favourable=True, answer="confirmed", answered_at=_now)
+        withdrawn = factory.Trait(favourable=True, answer="withdrawn", answered_at=_now)

@@ -1,0 +1,336 @@
+"""The offer (campaign, centres, programmes and their dates) and the applications with their
+audit trail. The state changes themselves live in ``workflow.py``: nothing here writes a
+status."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from dossiers.models import REQUIRABLE_SECTIONS, Dossier
+
+# The programme's dates, in the order they must follow (each <= the next, the window strictly).
+PROGRAMME_DATES = ["opens_at", "closes_at", "return_deadline", "jury_at", "publication_at"]
+
+
+class Campaign(models.Model):
+    """A year's recruitment. One is active at a time (a partial unique constraint); archived
+    ones are kept for the record and read-only in the admin."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    label = models.CharField(_("label"), max_length=150)
+    is_active = models.BooleanField(_("active"), default=False)
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"], condition=Q(is_active=True), name="campaign_one_active"
+            ),
+            models.CheckConstraint(
+                condition=~Q(is_active=True, archived_at__isnull=False),
+                name="campaign_active_not_archived",
+                violation_error_message=_("An archived campaign cannot be the active one."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class Centre(models.Model):
+    """A centre of applications ("centre de candidature"): who manages a set of programmes, the
+    cap on applications per candidate, and the default dates its new programmes start from."""
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    contact_email = models.EmailField(_("contact email"))
+    copy_mails_to_contact = models.BooleanField(
+        _("copy the candidates' mails to the contact"), default=False
+    )
+    max_applications = models.PositiveSmallIntegerField(
+        _("maximum applications per candidate"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: no limit. Cancelled applications do not count."),
+    )
+    default_opens_at = models.DateTimeField(_("default opening"), null=True, blank=True)
+    default_closes_at = models.DateTimeField(_("default closing"), null=True, blank=True)
+    default_return_deadline = models.DateTimeField(
+        _("default return deadline"), null=True, blank=True
+    )
+    default_jury_at = models.DateTimeField(_("default jury date"), null=True, blank=True)
+    default_publication_at = models.DateTimeField(
+        _("default publication date"), null=True, blank=True
+    )
+    default_confirmation_deadline = models.DateTimeField(
+        _("default confirmation deadline"), null=True, blank=True
+    )
+    default_confirmation_days = models.PositiveSmallIntegerField(
+        _("default days to confirm after a favourable decision"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("centre")
+        verbose_name_plural = _("centres")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Programme(models.Model):
+    """A programme ("formation") offered in a campaign by a centre, with its dates.
+
+    Date fields left empty in a form are filled from the centre's defaults in ``clean()``; the
+    database still requires them. The confirmation deadline is either a date or a number of
+    days after the favourable decision is published, never both.
+
+    The programme's commission is not here yet: it comes with the commissions app, which adds
+    its own link to the programme.
+    """
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, related_name="programmes", verbose_name=_("campaign")
+    )
+    centre = models.ForeignKey(
+        Centre, on_delete=models.PROTECT, related_name="programmes", verbose_name=_("centre")
+    )
+    code = models.CharField(_("code"), max_length=20)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    has_waiting_list = models.BooleanField(_("waiting list"), default=False)
+    optional_sections = models.JSONField(
+        _("optional dossier sections"),
+        default=list,
+        blank=True,
+        help_text=_("Keys of the dossier sections this programme does not require."),
+    )
+    opens_at = models.DateTimeField(_("applications open"), blank=True)
+    closes_at = models.DateTimeField(_("applications close"), blank=True)
+    return_deadline = models.DateTimeField(_("return deadline"), blank=True)
+    jury_at = models.DateTimeField(_("jury date"), blank=True)
+    publication_at = models.DateTimeField(_("publication of decisions"), blank=True)
+    confirmation_deadline = models.DateTimeField(_("confirmation deadline"), null=True, blank=True)
+    confirmation_days = models.PositiveSmallIntegerField(
+        _("days to confirm after a favourable decision"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["centre__name", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "code"], name="programme_unique_code"),
+            models.CheckConstraint(
+                condition=Q(opens_at__lt=models.F("closes_at"))
+                & Q(closes_at__lte=models.F("return_deadline"))
+                & Q(return_deadline__lte=models.F("jury_at"))
+                & Q(jury_at__lte=models.F("publication_at")),
+                name="programme_dates_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmation_deadline__isnull=True) ^ Q(confirmation_days__isnull=True),
+                name="programme_one_confirmation_deadline",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    def fill_default_dates(self) -> None:
+        """Copies the centre's default dates into the empty ones."""
+        if self.centre_id is None:
+            return
+        centre = self.centre
+        for name in [*PROGRAMME_DATES, "confirmation_deadline"]:
+            if getattr(self, name) is None:
+                setattr(self, name, getattr(centre, f"default_{name}"))
+        if self.confirmation_deadline is None and self.confirmation_days is None:
+            self.confirmation_days = centre.default_confirmation_days
+
+    def clean(self):
+        self.fill_default_dates()
+        errors = {}
+        for name in PROGRAMME_DATES:
+            if getattr(self, name) is None:
+                errors[name] = _("Give this date (the centre has no default for it).")
+        if self.confirmation_deadline is None and self.confirmation_days is None:
+            errors["confirmation_deadline"] = _("Give a confirmation deadline or a number of days.")
+        elif self.confirmation_deadline is not None and self.confirmation_days is not None:
+            errors["confirmation_days"] = _(
+                "Give a confirmation deadline or a number of days, not both."
+            )
+        if not errors:
+            chain = [*PROGRAMME_DATES]
+            if self.confirmation_deadline is not None:
+                chain.append("confirmation_deadline")
+            for earlier, later in zip(chain, chain[1:], strict=False):
+                first, second = getattr(self, earlier), getattr(self, later)
+                if second < first or (earlier == "opens_at" and second == first):
+                    errors[later] = _("This date must come after “%(earlier)s”.") % {
+                        "earlier": self._meta.get_field(earlier).verbose_name
+                    }
+        unknown = set(self.optional_sections or []) - set(REQUIRABLE_SECTIONS)
+        if not isinstance(self.optional_sections, list) or unknown:
+            errors["optional_sections"] = _("Choose among: %(keys)s.") % {
+                "keys": ", ".join(REQUIRABLE_SECTIONS)
+            }
+        if errors:
+            raise ValidationError(errors)
+
+    def confirmation_deadline_for(self, candidature: "Candidature"):
+        """The fixed deadline, or N days after this candidate's favourable decision was
+        published (None while it is not)."""
+        if self.confirmation_deadline is not None:
+            return self.confirmation_deadline
+        if candidature.decision_published_at is None or self.confirmation_days is None:
+            return None
+        return candidature.decision_published_at + timedelta(days=self.confirmation_days)
+
+
+class Status(models.TextChoices):
+    """The administrative status ("statut du dossier"), worded as in the candidates' guide."""
+
+    DRAFT = "draft", _("Pending")
+    RECEIVED = "received", _("Received")
+    COMPLETE = "complete", _("Complete")
+    INCOMPLETE = "incomplete", _("Incomplete")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Decision(models.TextChoices):
+    PRESELECTED = "preselected", _("Preselected")
+    FAVOURABLE = "favourable", _("Favourable")
+    UNFAVOURABLE = "unfavourable", _("Unfavourable")
+    WAITLISTED = "waitlisted", _("Waiting list")
+
+
+class Answer(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ActorKind(models.TextChoices):
+    CANDIDATE = "candidate", _("Candidate")
+    STAFF = "staff", _("Centre staff")
+    COMMISSION = "commission", _("Commission")
+    SYSTEM = "system", _("System")
+
+
+class Candidature(models.Model):
+    """One candidate's application to one programme. The check constraints restate the
+    workflow's invariants so no door (admin, shell, bug) can store an impossible state."""
+
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="candidatures", verbose_name=_("dossier")
+    )
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        related_name="candidatures",
+        verbose_name=_("programme"),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    decision = models.CharField(
+        _("decision"), max_length=12, choices=Decision.choices, blank=True, default=""
+    )
+    waitlist_rank = models.PositiveIntegerField(_("waiting list rank"), null=True, blank=True)
+    decision_published_at = models.DateTimeField(_("decision published at"), null=True, blank=True)
+    answer = models.CharField(
+        _("answer"), max_length=10, choices=Answer.choices, blank=True, default=""
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    withdrawn_automatically = models.BooleanField(_("withdrawn automatically"), default=False)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    incomplete_comment = models.TextField(_("reason for incompleteness"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-created_at"]
+        permissions = [("decide_candidature", _("Can record a commission's decision"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier", "programme"], name="candidature_once_per_programme"
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="") | Q(status=Status.COMPLETE),
+                name="candidature_decision_needs_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision_published_at__isnull=True) | ~Q(decision=""),
+                name="candidature_published_needs_decision",
+            ),
+            models.CheckConstraint(
+                condition=Q(waitlist_rank__isnull=True) | Q(decision=Decision.WAITLISTED),
+                name="candidature_rank_needs_waitlist",
+            ),
+            models.CheckConstraint(
+                condition=Q(answer="")
+                | Q(decision=Decision.FAVOURABLE, decision_published_at__isnull=False),
+                name="candidature_answer_needs_published_favourable",
+            ),
+            models.CheckConstraint(
+                condition=Q(answer="", answered_at__isnull=True)
+                | (~Q(answer="") & Q(answered_at__isnull=False)),
+                name="candidature_answer_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_automatically=False) | Q(answer=Answer.WITHDRAWN),
+                name="candidature_auto_withdrawal_is_withdrawal",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.dossier} → {self.programme}"
+
+    @property
+    def decision_visible(self) -> bool:
+        return self.decision_published_at is not None
+
+
+class CandidatureTransition(models.Model):
+    """The audit trail: one row per transition, written in the transition's transaction."""
+
+    candidature = models.ForeignKey(
+        Candidature,
+        on_delete=models.CASCADE,
+        related_name="transitions",
+        verbose_name=_("application"),
+    )
+    event = models.CharField(_("event"), max_length=20)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    actor_kind = models.CharField(_("actor kind"), max_length=12, choices=ActorKind.choices)
+    from_state = models.CharField(_("from"), max_length=20, blank=True)
+    to_state = models.CharField(_("to"), max_length=20)
+    comment = models.TextField(_("comment"), blank=True)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("transition")
+        verbose_name_plural = _("transitions")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.event}: {self.from_state} → {self.to_state}"

@@ -1,0 +1,610 @@
+"""The application workflow: the only code that changes an application's state.
+
+An application's *stage* is derived from its fields (status, decision, publication, answer),
+never stored twice. ``TRANSITIONS`` is the table of what may happen: for each event, the
+stages it may start from, who may trigger it, the stages it may lead to and the date that
+bounds it. Each event has one service function (``candidature_<event>``) that takes a row lock,
+checks the guard against the table, changes the fields, writes an audit row and queues the
+candidate's mail for after the commit, all in one transaction: two concurrent calls give one
+transition and one mail.
+
+``candidature_create`` (applying) is not in the table: it has no source stage; its guards are
+the programme's window, the centre's cap, once per programme and the dossier's first sections.
+
+``submission_checks`` is a registry the pieces app fills (``register_submission_check``, from
+its ``AppConfig.ready()``): each check receives the application and returns the list of what
+is still missing (translated messages); submitting and resubmitting are refused with
+``DossierIncomplete`` while any check returns something.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dossiers.models import Dossier, Section
+from dossiers.selectors import missing_sections
+from dossiers.services import dossier_freeze_personal_info
+
+from .mail import queue_mail
+from .models import (
+    ActorKind,
+    Answer,
+    Candidature,
+    CandidatureTransition,
+    Decision,
+    Programme,
+    Status,
+)
+
+DECIDE_PERMISSION = "candidatures.decide_candidature"
+
+# Sections a candidate must have filled to apply at all; a programme's other required sections
+# are checked when its pieces are (the registry below).
+SECTIONS_TO_APPLY = {Section.PERSONAL_INFO, Section.ADDRESS, Section.BACCALAUREATE}
+
+
+class Stage(models.TextChoices):
+    """Where an application stands, derived by ``stage_of``."""
+
+    DRAFT = "draft", _("Pending")
+    RECEIVED = "received", _("Received")
+    INCOMPLETE = "incomplete", _("Incomplete")
+    CANCELLED = "cancelled", _("Cancelled")
+    COMPLETE = "complete", _("Complete")
+    DECIDED = "decided", _("Decision recorded, not published")
+    PRESELECTED = "preselected", _("Preselected")
+    FAVOURABLE = "favourable", _("Favourable")
+    UNFAVOURABLE = "unfavourable", _("Unfavourable")
+    WAITLISTED = "waitlisted", _("Waiting list")
+    CONFIRMED = "confirmed", _("Confirmed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Event(models.TextChoices):
+    CREATE = "create", _("Application created")
+    SUBMIT = "submit", _("Submitted")
+    CANCEL = "cancel", _("Cancelled")
+    MARK_COMPLETE = "mark_complete", _("Marked complete")
+    MARK_INCOMPLETE = "mark_incomplete", _("Marked incomplete")
+    RESUBMIT = "resubmit", _("Submitted again")
+    DECIDE = "decide", _("Decision recorded")
+    PUBLISH = "publish", _("Decision published")
+    PROMOTE = "promote", _("Promoted from the waiting list")
+    CONFIRM = "confirm", _("Admission confirmed")
+    WITHDRAW = "withdraw", _("Withdrawn")
+    EXPIRE = "expire", _("Withdrawn automatically (deadline passed)")
+
+
+def stage_of(candidature: Candidature) -> Stage:
+    if candidature.answer:
+        return Stage(candidature.answer)
+    if candidature.status != Status.COMPLETE:
+        return Stage(candidature.status)
+    if not candidature.decision:
+        return Stage.COMPLETE
+    if candidature.decision_published_at is None:
+        return Stage.DECIDED
+    return Stage(candidature.decision)
+
+
+# --- The table ------------------------------------------------------------------------------
+
+PUBLISHED_DECISIONS = frozenset(
+    {Stage.PRESELECTED, Stage.FAVOURABLE, Stage.UNFAVOURABLE, Stage.WAITLISTED}
+)
+# A commission may change its mind until it publishes, and turns a preselection (interview)
+# into a final decision (which stays hidden, like any decision, until published).
+DECIDABLE = frozenset({Stage.COMPLETE, Stage.DECIDED, Stage.PRESELECTED})
+CANDIDATE = frozenset({ActorKind.CANDIDATE})
+STAFF = frozenset({ActorKind.STAFF})
+COMMISSION = frozenset({ActorKind.COMMISSION})
+# Publishing and promoting are done by the commission, by the centre's staff or by the
+# scheduled job.
+DECIDERS_AND_JOBS = frozenset({ActorKind.COMMISSION, ActorKind.STAFF, ActorKind.SYSTEM})
+SYSTEM = frozenset({ActorKind.SYSTEM})
+
+
+@dataclass(frozen=True)
+class Transition:
+    event: Event
+    sources: frozenset
+    actors: frozenset
+    targets: frozenset
+    # Names of the programme's dates (see ``date_for``): the event is refused before
+    # ``not_before`` (NotYetOpen) and from ``before`` on (DeadlinePassed).
+    not_before: str | None = None
+    before: str | None = None
+    notifies: bool = True
+
+
+TRANSITIONS = {
+    t.event: t
+    for t in [
+        Transition(
+            Event.SUBMIT,
+            frozenset({Stage.DRAFT}),
+            CANDIDATE,
+            frozenset({Stage.RECEIVED}),
+            before="return_deadline",
+        ),
+        Transition(Event.CANCEL, frozenset({Stage.DRAFT}), CANDIDATE, frozenset({Stage.CANCELLED})),
+        Transition(
+            Event.MARK_COMPLETE, frozenset({Stage.RECEIVED}), STAFF, frozenset({Stage.COMPLETE})
+        ),
+        Transition(
+            Event.MARK_INCOMPLETE,
+            frozenset({Stage.RECEIVED}),
+            STAFF,
+            frozenset({Stage.INCOMPLETE}),
+        ),
+        Transition(
+            Event.RESUBMIT,
+            frozenset({Stage.INCOMPLETE}),
+            CANDIDATE,
+            frozenset({Stage.RECEIVED}),
+            before="return_deadline",
+        ),
+        # Recorded, not visible: the candidate learns nothing until publication.
+        Transition(Event.DECIDE, DECIDABLE, COMMISSION, frozenset({Stage.DECIDED}), notifies=False),
+        Transition(
+            Event.PUBLISH,
+            frozenset({Stage.DECIDED}),
+            DECIDERS_AND_JOBS,
+            PUBLISHED_DECISIONS,
+            not_before="publication_at",
+        ),
+        Transition(
+            Event.PROMOTE,
+            frozenset({Stage.WAITLISTED}),
+            DECIDERS_AND_JOBS,
+            frozenset({Stage.FAVOURABLE}),
+        ),
+        Transition(
+            Event.CONFIRM,
+            frozenset({Stage.FAVOURABLE}),
+            CANDIDATE,
+            frozenset({Stage.CONFIRMED}),
+            before="confirmation_deadline",
+        ),
+        Transition(
+            Event.WITHDRAW,
+            frozenset({Stage.FAVOURABLE}),
+            CANDIDATE,
+            frozenset({Stage.WITHDRAWN}),
+            before="confirmation_deadline",
+        ),
+        Transition(
+            Event.EXPIRE,
+            frozenset({Stage.FAVOURABLE}),
+            SYSTEM,
+            frozenset({Stage.WITHDRAWN}),
+            not_before="confirmation_deadline",
+        ),
+    ]
+}
+
+# Filled by the pieces app (see the module docstring).
+submission_checks: list[Callable[[Candidature], list[str]]] = []
+
+
+def register_submission_check(check: Callable[[Candidature], list[str]]):
+    """Adds a check run before submitting (usable as a decorator; idempotent, so an app's
+    ``ready()`` may run twice)."""
+    if check not in submission_checks:
+        submission_checks.append(check)
+    return check
+
+
+# --- Errors ---------------------------------------------------------------------------------
+
+
+class WorkflowError(Exception):
+    """Base of the reasons a transition is refused; ``message`` is translated for the page."""
+
+    default_message = _("This action is not possible.")
+
+    def __init__(self, message=None):
+        self.message = message or self.default_message
+        super().__init__(str(self.message))
+
+
+class TransitionNotAllowed(WorkflowError):
+    default_message = _("This action is not possible at this stage of the application.")
+
+
+class ActorNotAllowed(WorkflowError):
+    default_message = _("You are not allowed to do this on this application.")
+
+
+class DeadlinePassed(WorkflowError):
+    default_message = _("The deadline for this action has passed.")
+
+
+class NotYetOpen(WorkflowError):
+    default_message = _("This action is not open yet.")
+
+
+class DossierIncomplete(WorkflowError):
+    default_message = _("Your dossier is not complete yet.")
+
+    def __init__(self, missing=()):
+        self.missing = list(missing)
+        message = self.default_message
+        if self.missing:
+            message = _("Still missing: %(items)s.") % {
+                "items": ", ".join(str(m) for m in self.missing)
+            }
+        super().__init__(message)
+
+
+class ApplicationCapReached(WorkflowError):
+    default_message = _("You have reached the maximum number of applications for this centre.")
+
+
+class AlreadyApplied(WorkflowError):
+    default_message = _("You have already applied to this programme.")
+
+
+class CommentRequired(WorkflowError):
+    default_message = _("Say why in a comment: the candidate will read it.")
+
+
+class InvalidDecision(WorkflowError):
+    default_message = _("A waiting list decision needs a rank and a programme with a waiting list.")
+
+
+# --- Guards ---------------------------------------------------------------------------------
+
+
+def actor_kind_of(*, actor, candidature: Candidature, claimed=None) -> ActorKind:
+    """Who is acting. ``actor=None`` is the system (scheduled jobs). A caller may claim a
+    kind (a staff member who sits on a commission acts as ``COMMISSION`` on the reviewer
+    pages); the claim is checked against the user."""
+    if actor is None:
+        if claimed not in (None, ActorKind.SYSTEM):
+            raise ActorNotAllowed
+        return ActorKind.SYSTEM
+    # In this order when nothing is claimed; lazy, so a candidate costs no permission query.
+    holds = {
+        ActorKind.CANDIDATE: lambda: actor.pk == candidature.dossier.user_id,
+        ActorKind.STAFF: lambda: actor.is_staff,
+        ActorKind.COMMISSION: lambda: actor.has_perm(DECIDE_PERMISSION),
+        ActorKind.SYSTEM: lambda: False,
+    }
+    if claimed is not None:
+        if not holds[claimed]():
+            raise ActorNotAllowed
+        return ActorKind(claimed)
+    for kind, check in holds.items():
+        if check():
+            return kind
+    raise ActorNotAllowed
+
+
+def date_for(candidature: Candidature, name: str):
+    programme = candidature.programme
+    if name == "confirmation_deadline":
+        return programme.confirmation_deadline_for(candidature)
+    return getattr(programme, name)
+
+
+def _check_dates(rule: Transition, candidature: Candidature, now) -> None:
+    if rule.not_before:
+        opens = date_for(candidature, rule.not_before)
+        if opens is None or now < opens:
+            raise NotYetOpen
+    if rule.before:
+        closes = date_for(candidature, rule.before)
+        if closes is not None and now >= closes:
+            raise DeadlinePassed
+
+
+# --- The engine -----------------------------------------------------------------------------
+
+_FIELDS = [
+    "status",
+    "decision",
+    "waitlist_rank",
+    "decision_published_at",
+    "answer",
+    "answered_at",
+    "withdrawn_automatically",
+    "submitted_at",
+    "incomplete_comment",
+]
+
+
+def _record(
+    *, candidature, event, actor, kind, source, comment, now, notify=True
+) -> CandidatureTransition:
+    transition = CandidatureTransition.objects.create(
+        candidature=candidature,
+        event=event,
+        actor=actor,
+        actor_kind=kind,
+        from_state=source,
+        to_state=stage_of(candidature),
+        comment=comment,
+        at=now,
+    )
+    if notify:
+        queue_mail(event=event, candidature=candidature, transition=transition)
+    return transition
+
+
+def _run(event: Event, *, candidature, actor, actor_kind, effect, comment="") -> Candidature:
+    """Lock, check the table's guard, apply ``effect(locked, now)``, save, audit, mail."""
+    rule = TRANSITIONS[event]
+    with transaction.atomic():
+        locked = (
+            Candidature.objects.select_for_update(of=("self",))
+            .select_related("programme__centre", "programme__campaign", "dossier__user")
+            .get(pk=candidature.pk)
+        )
+        kind = actor_kind_of(actor=actor, candidature=locked, claimed=actor_kind)
+        if kind not in rule.actors:
+            raise ActorNotAllowed
+        source = stage_of(locked)
+        if source not in rule.sources or locked.programme.campaign.is_archived:
+            raise TransitionNotAllowed
+        now = timezone.now()
+        _check_dates(rule, locked, now)
+        effect(locked, now)
+        if stage_of(locked) not in rule.targets:  # the table and the effect disagree: a bug
+            raise RuntimeError(f"{event} led to {stage_of(locked)}")
+        locked.save(update_fields=_FIELDS)
+        _record(
+            candidature=locked,
+            event=event,
+            actor=actor,
+            kind=kind,
+            source=source,
+            comment=comment,
+            now=now,
+            notify=rule.notifies,
+        )
+    for name in _FIELDS:
+        setattr(candidature, name, getattr(locked, name))
+    return locked
+
+
+# --- One function per transition -----------------------------------------------------------
+
+
+def candidature_create(*, dossier: Dossier, programme: Programme, actor) -> Candidature:
+    """Applies to a programme (a draft application). The dossier row is locked so two
+    simultaneous applications cannot both slip under the centre's cap."""
+    if actor is None or actor.pk != dossier.user_id:
+        raise ActorNotAllowed
+    with transaction.atomic():
+        Dossier.objects.select_for_update().get(pk=dossier.pk)
+        now = timezone.now()
+        campaign = programme.campaign
+        if campaign.is_archived:
+            raise DeadlinePassed
+        if not campaign.is_active or now < programme.opens_at:
+            raise NotYetOpen
+        if now >= programme.closes_at:
+            raise DeadlinePassed
+        mine = Candidature.objects.filter(dossier=dossier)
+        if mine.filter(programme=programme).exists():
+            raise AlreadyApplied
+        cap = programme.centre.max_applications
+        if cap is not None:
+            in_centre = mine.filter(
+                programme__centre_id=programme.centre_id, programme__campaign_id=campaign.pk
+            ).exclude(status=Status.CANCELLED)
+            if in_centre.count() >= cap:
+                raise ApplicationCapReached
+        missing = [
+            key
+            for key in missing_sections(
+                dossier=dossier, optional_sections=set(programme.optional_sections)
+            )
+            if key in SECTIONS_TO_APPLY
+        ]
+        if missing:
+            raise DossierIncomplete([Section(key).label for key in missing])
+        try:
+            with transaction.atomic():
+                candidature = Candidature.objects.create(dossier=dossier, programme=programme)
+        except IntegrityError as error:  # a concurrent request won the unique constraint
+            raise AlreadyApplied from error
+        _record(
+            candidature=candidature,
+            event=Event.CREATE,
+            actor=actor,
+            kind=ActorKind.CANDIDATE,
+            source="",
+            comment="",
+            now=now,
+        )
+    return candidature
+
+
+def _check_submission(candidature) -> None:
+    missing = [item for check in submission_checks for item in check(candidature)]
+    if missing:
+        raise DossierIncomplete(missing)
+
+
+def candidature_submit(*, candidature, actor, actor_kind=None) -> Candidature:
+    """Transmits the application; freezes the dossier's personal information in the same
+    transaction (a refused or rolled-back submission leaves it editable)."""
+
+    def effect(c, now):
+        _check_submission(c)
+        dossier_freeze_personal_info(dossier=c.dossier)
+        c.status = Status.RECEIVED
+        c.submitted_at = now
+
+    return _run(
+        Event.SUBMIT, candidature=candidature, actor=actor, actor_kind=actor_kind, effect=effect
+    )
+
+
+def candidature_cancel(*, candidature, actor, actor_kind=None) -> Candidature:
+    """Final: a cancelled application cannot be reopened (nor a new one made, see create)."""
+
+    def effect(c, now):
+        c.status = Status.CANCELLED
+
+    return _run(
+        Event.CANCEL, candidature=candidature, actor=actor, actor_kind=actor_kind, effect=effect
+    )
+
+
+def candidature_mark_complete(*, candidature, actor, actor_kind=None) -> Candidature:
+    def effect(c, now):
+        c.status = Status.COMPLETE
+        c.incomplete_comment = ""
+
+    return _run(
+        Event.MARK_COMPLETE,
+        candidature=candidature,
+        actor=actor,
+        actor_kind=actor_kind,
+        effect=effect,
+    )
+
+
+def candidature_mark_incomplete(
+    *, candidature, actor, comment: str, actor_kind=None
+) -> Candidature:
+    """The comment tells the candidate what to send again; it is required."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise CommentRequired
+
+    def effect(c, now):
+        c.status = Status.INCOMPLETE
+        c.incomplete_comment = comment
+
+    return _run(
+        Event.MARK_INCOMPLETE,
+        candidature=candidature,
+        actor=actor,
+        actor_kind=actor_kind,
+        effect=effect,
+        comment=comment,
+    )
+
+
+def candidature_resubmit(*, candidature, actor, actor_kind=None) -> Candidature:
+    def effect(c, now):
+        _check_submission(c)
+        c.status = Status.RECEIVED
+        c.submitted_at = now
+
+    return _run(
+        Event.RESUBMIT, candidature=candidature, actor=actor, actor_kind=actor_kind, effect=effect
+    )
+
+
+def candidature_decide(
+    *, candidature, actor, decision, waitlist_rank=None, comment="", actor_kind=None
+) -> Candidature:
+    """Records (or changes, until published) the commission's decision; invisible to the
+    candidate until ``candidature_publish``."""
+    decision = Decision(decision)
+
+    def effect(c, now):
+        if decision == Decision.WAITLISTED:
+            if not c.programme.has_waiting_list or not waitlist_rank or waitlist_rank < 1:
+                raise InvalidDecision
+            c.waitlist_rank = waitlist_rank
+        else:
+            c.waitlist_rank = None
+        c.decision = decision
+        c.decision_published_at = None
+
+    return _run(
+        Event.DECIDE,
+        candidature=candidature,
+        actor=actor,
+        actor_kind=actor_kind,
+        effect=effect,
+        comment=comment,
+    )
+
+
+def candidature_publish(*, candidature, actor, actor_kind=None) -> Candidature:
+    def effect(c, now):
+        c.decision_published_at = now
+
+    return _run(
+        Event.PUBLISH, candidature=candidature, actor=actor, actor_kind=actor_kind, effect=effect
+    )
+
+
+def candidature_promote(*, candidature, actor, actor_kind=None) -> Candidature:
+    """A seat freed up: the favourable decision is published at once, so a confirmation
+    deadline given in days runs from now."""
+
+    def effect(c, now):
+        c.decision = Decision.FAVOURABLE
+        c.waitlist_rank = None
+        c.decision_published_at = now
+
+    return _run(
+        Event.PROMOTE, candidature=candidature, actor=actor, actor_kind=actor_kind, effect=effect
+    )
+
+
+def _answer(answer, *, automatically=False):
+    def effect(c, now):
+        c.answer = answer
+        c.answered_at = now
+        c.withdrawn_automatically = automatically
+
+    return effect
+
+
+def candidature_confirm(*, candidature, actor, actor_kind=None) -> Candidature:
+    return _run(
+        Event.CONFIRM,
+        candidature=candidature,
+        actor=actor,
+        actor_kind=actor_kind,
+        effect=_answer(Answer.CONFIRMED),
+    )
+
+
+def candidature_withdraw(*, candidature, actor, actor_kind=None) -> Candidature:
+    return _run(
+        Event.WITHDRAW,
+        candidature=candidature,
+        actor=actor,
+        actor_kind=actor_kind,
+        effect=_answer(Answer.WITHDRAWN),
+    )
+
+
+def candidature_expire(*, candidature, actor=None, actor_kind=None) -> Candidature:
+    """Run by the deadline job: no answer by the confirmation deadline counts as a
+    withdrawal (the guide says so)."""
+    return _run(
+        Event.EXPIRE,
+        candidature=candidature,
+        actor=actor,
+        actor_kind=actor_kind,
+        effect=_answer(Answer.WITHDRAWN, automatically=True),
+    )
+
+
+SERVICES = {
+    Event.SUBMIT: candidature_submit,
+    Event.CANCEL: candidature_cancel,
+    Event.MARK_COMPLETE: candidature_mark_complete,
+    Event.MARK_INCOMPLETE: candidature_mark_incomplete,
+    Event.RESUBMIT: candidature_resubmit,
+    Event.DECIDE: candidature_decide,
+    Event.PUBLISH: candidature_publish,
+    Event.PROMOTE: candidature_promote,
+    Event.CONFIRM: candidature_confirm,
+    Event.WITHDRAW: candidature_withdraw,
+    Event.EXPIRE: candidature_expire,
+}

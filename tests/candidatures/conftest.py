@@ -1,0 +1,47 @@
+import pytest
+from django.contrib.auth.models import Permission
+
+from candidatures.models import ActorKind
+from dossiers.models import Address, Baccalaureate, BacKind
+from tests.factories import DossierFactory, PersonalInfoFactory, UserFactory
+
+
+@pytest.fixture
+def staff_user(db):
+    return UserFactory(is_staff=True)
+
+
+@pytest.fixture
+def commission_member(db):
+    """A reviewer: not staff, holds the permission to record decisions."""
+    user = UserFactory()
+    user.user_permissions.add(Permission.objects.get(codename="decide_candidature"))
+    return user
+
+
+@pytest.fixture
+def actor_of(staff_user, commission_member):
+    """The user acting as ``kind`` on ``candidature`` (None: the system)."""
+
+    def actor(kind, candidature):
+        return {
+            ActorKind.CANDIDATE: candidature.dossier.user,
+            ActorKind.STAFF: staff_user,
+            ActorKind.COMMISSION: commission_member,
+            ActorKind.SYSTEM: None,
+        }[kind]
+
+    return actor
+
+
+def fill_sections_to_apply(dossier):
+    PersonalInfoFactory(dossier=dossier)
+    Address.objects.create(dossier=dossier, line1="5 allées Antonio Machado")
+    Baccalaureate.objects.create(dossier=dossier, kind=BacKind.NONE)
+    return dossier
+
+
+@pytest.fixture
+def ready_dossier(db):
+    """A dossier with the sections needed to apply."""
+    return fill_sections_to_apply(DossierFactory())

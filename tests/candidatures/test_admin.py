@@ -1,0 +1,199 @@
+"""Staff screens: the offer is edited with its date rules; applications are read-only and
+change only through the workflow's actions."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from candidatures.models import PROGRAMME_DATES, Candidature, CandidatureTransition, Programme
+from tests.factories import (
+    CampaignFactory,
+    CandidatureFactory,
+    CentreFactory,
+    ProgrammeFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+DATE_NAMES = [*PROGRAMME_DATES, "confirmation_deadline"]
+CHANGELIST = reverse("admin:candidatures_candidature_changelist")
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(staff=True)
+
+
+@pytest.fixture
+def staff_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+def test_changelist_shows_french_statuses_in_few_queries(
+    staff_client, django_assert_max_num_queries
+):
+    CandidatureFactory(received=True)
+    CandidatureFactory.create_batch(5, incomplete=True)
+    with django_assert_max_num_queries(8):
+        response = staff_client.get(CHANGELIST)
+    page = response.content.decode()
+    assert "Réceptionné" in page
+    assert page.count("Incomplet") >= 5
+    assert "Déclarer complet" in page
+
+
+def test_changelist_in_english(staff_client):
+    CandidatureFactory(received=True)
+    page = staff_client.get(CHANGELIST, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Received" in page
+    assert "Mark complete" in page
+
+
+def test_mark_complete_action_goes_through_the_workflow(
+    staff_client, admin_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    ready = CandidatureFactory(received=True)
+    draft = CandidatureFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            CHANGELIST,
+            {"action": "mark_complete", "_selected_action": [ready.pk, draft.pk]},
+            follow=True,
+        )
+    page = response.content.decode()
+    assert "1 candidature mise à jour." in page
+    assert "n’est pas possible à cette étape" in page  # the draft is refused, by name
+    ready.refresh_from_db()
+    draft.refresh_from_db()
+    assert (ready.status, draft.status) == ("complete", "draft")
+    transition = CandidatureTransition.objects.get()
+    assert (transition.actor, transition.actor_kind, transition.event) == (
+        admin_user,
+        "staff",
+        "mark_complete",
+    )
+    assert [m.to for m in mailoutbox] == [[ready.dossier.user.email]]
+
+
+def test_mark_incomplete_asks_for_a_comment(staff_client, mailoutbox):
+    candidature = CandidatureFactory(received=True)
+    data = {"action": "mark_incomplete", "_selected_action": [candidature.pk]}
+    page = staff_client.post(CHANGELIST, data).content.decode()
+    assert "le candidat lira ce commentaire" in page
+    page = staff_client.post(CHANGELIST, {**data, "apply": "1", "comment": ""}).content.decode()
+    assert "Ce champ est obligatoire." in page
+    candidature.refresh_from_db()
+    assert candidature.status == "received"
+
+    response = staff_client.post(
+        CHANGELIST, {**data, "apply": "1", "comment": "Relevé de notes illisible"}, follow=True
+    )
+    assert "1 candidature mise à jour." in response.content.decode()
+    candidature.refresh_from_db()
+    assert (candidature.status, candidature.incomplete_comment) == (
+        "incomplete",
+        "Relevé de notes illisible",
+    )
+
+
+def test_application_page_is_read_only_with_its_transitions(
+    staff_client, django_assert_max_num_queries
+):
+    candidature = CandidatureFactory(received=True)
+    for event in ("create", "submit", "cancel"):
+        CandidatureTransition.objects.create(
+            candidature=candidature,
+            event=event,
+            actor=UserFactory(),
+            actor_kind="candidate",
+            from_state="draft",
+            to_state="received",
+            at=timezone.now(),
+        )
+    url = reverse("admin:candidatures_candidature_change", args=[candidature.pk])
+    with django_assert_max_num_queries(7):  # not one per transition's actor
+        page = staff_client.get(url).content.decode()
+    assert "submit" in page and "cancel" in page
+    assert 'name="_save"' not in page
+    staff_client.post(url, {"status": "complete"})
+    candidature.refresh_from_db()
+    assert candidature.status == "received"
+    assert staff_client.get(reverse("admin:candidatures_candidature_add")).status_code == 403
+
+
+def _programme_form(centre, campaign, **dates):
+    return {
+        "campaign": campaign.pk,
+        "centre": centre.pk,
+        "code": "DAEU-A",
+        "title": "DAEU A",
+        "description": "",
+        "capacity": "40",
+        "optional_sections": ["external_cursus", "internships"],
+        # split date/time widgets, empty: the centre's defaults apply
+        **{f"{name}_{part}": "" for name in DATE_NAMES for part in (0, 1)},
+        "confirmation_days": "",
+        **dates,
+    }
+
+
+def test_new_programme_takes_the_centre_defaults(staff_client):
+    start = timezone.now().replace(microsecond=0)
+    centre = CentreFactory(
+        default_opens_at=start,
+        default_closes_at=start + timedelta(days=30),
+        default_return_deadline=start + timedelta(days=40),
+        default_jury_at=start + timedelta(days=50),
+        default_publication_at=start + timedelta(days=55),
+        default_confirmation_days=8,
+    )
+    response = staff_client.post(
+        reverse("admin:candidatures_programme_add"),
+        _programme_form(centre, CampaignFactory()),
+    )
+    assert response.status_code == 302, response.content.decode()
+    programme = Programme.objects.get(code="DAEU-A")
+    assert programme.closes_at == start + timedelta(days=30)
+    assert programme.confirmation_days == 8
+    assert programme.optional_sections == ["external_cursus", "internships"]
+
+
+def test_programme_dates_out_of_order_are_refused(staff_client):
+    centre = CentreFactory()
+    response = staff_client.post(
+        reverse("admin:candidatures_programme_add"),
+        _programme_form(
+            centre,
+            CampaignFactory(),
+            opens_at_0="01/03/2027",
+            opens_at_1="09:00",
+            closes_at_0="01/02/2027",
+            closes_at_1="09:00",
+            return_deadline_0="01/04/2027",
+            return_deadline_1="09:00",
+            jury_at_0="01/05/2027",
+            jury_at_1="09:00",
+            publication_at_0="01/06/2027",
+            publication_at_1="09:00",
+            confirmation_days="8",
+        ),
+    )
+    page = response.content.decode()
+    assert "Cette date doit suivre « ouverture des candidatures »." in page
+    assert not Programme.objects.filter(code="DAEU-A").exists()
+
+
+def test_archived_campaign_programmes_are_read_only(staff_client):
+    programme = ProgrammeFactory(campaign=CampaignFactory(archived=True), title="Ancien DU")
+    url = reverse("admin:candidatures_programme_change", args=[programme.pk])
+    page = staff_client.get(url).content.decode()
+    assert "Ancien DU" in page
+    assert 'name="_save"' not in page
+    staff_client.post(url, {"title": "Modifié"})
+    programme.refresh_from_db()
+    assert programme.title == "Ancien DU"
+    assert not Candidature.objects.exists()

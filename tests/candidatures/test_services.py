@@ -1,0 +1,343 @@
+"""Guards beyond the table: dates (time-machine), applying, comments, decisions, mails."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from candidatures import workflow
+from candidatures.models import Candidature, CandidatureTransition
+from candidatures.workflow import (
+    SERVICES,
+    TRANSITIONS,
+    ActorNotAllowed,
+    AlreadyApplied,
+    ApplicationCapReached,
+    CommentRequired,
+    DeadlinePassed,
+    DossierIncomplete,
+    InvalidDecision,
+    NotYetOpen,
+    Stage,
+    TransitionNotAllowed,
+    candidature_cancel,
+    candidature_confirm,
+    candidature_create,
+    candidature_decide,
+    candidature_mark_incomplete,
+    candidature_promote,
+    candidature_publish,
+    candidature_submit,
+    date_for,
+    stage_of,
+)
+from dossiers.models import Section
+from tests.factories import (
+    CampaignFactory,
+    CandidatureFactory,
+    CentreFactory,
+    DossierFactory,
+    ProgrammeFactory,
+)
+
+from .test_workflow_table import EXTRA
+
+pytestmark = pytest.mark.django_db
+
+
+def _allowed_case(rule):
+    """A (source stage, actor kind) the table allows for this rule."""
+    return sorted(rule.sources)[0], sorted(rule.actors)[0]
+
+
+DATED = [(event, rule) for event, rule in TRANSITIONS.items() if rule.before or rule.not_before]
+
+
+@pytest.mark.parametrize(("event", "rule"), DATED, ids=[e for e, _r in DATED])
+def test_dated_events_refused_outside_their_dates(event, rule, actor_of, time_machine, mailoutbox):
+    stage, kind = _allowed_case(rule)
+    candidature = CandidatureFactory(**{stage.value: True})
+    actor = actor_of(kind, candidature)
+    if rule.before:
+        time_machine.move_to(date_for(candidature, rule.before), tick=False)
+        expected = DeadlinePassed
+    else:
+        time_machine.move_to(
+            date_for(candidature, rule.not_before) - timedelta(seconds=1), tick=False
+        )
+        expected = NotYetOpen
+    with pytest.raises(expected):
+        SERVICES[event](candidature=candidature, actor=actor, **EXTRA.get(event, {}))
+    candidature.refresh_from_db()
+    assert stage_of(candidature) == stage
+    assert not CandidatureTransition.objects.exists()
+
+
+def test_confirmation_deadline_in_days_runs_from_publication(time_machine):
+    programme = ProgrammeFactory(confirmation_deadline=None, confirmation_days=7)
+    candidature = CandidatureFactory(programme=programme, favourable=True)
+    published = candidature.decision_published_at
+    assert date_for(candidature, "confirmation_deadline") == published + timedelta(days=7)
+    time_machine.move_to(published + timedelta(days=7), tick=False)
+    with pytest.raises(DeadlinePassed):
+        candidature_confirm(candidature=candidature, actor=candidature.dossier.user)
+    workflow.candidature_expire(candidature=candidature)
+    candidature.refresh_from_db()
+    assert (candidature.answer, candidature.withdrawn_automatically) == ("withdrawn", True)
+
+
+def test_promotion_restarts_the_days_to_confirm(time_machine, staff_user):
+    programme = ProgrammeFactory(confirmation_deadline=None, confirmation_days=3)
+    candidature = CandidatureFactory(programme=programme, waitlisted=True)
+    time_machine.move_to(timezone.now() + timedelta(days=10), tick=False)
+    candidature_promote(candidature=candidature, actor=staff_user)
+    assert candidature.waitlist_rank is None
+    assert date_for(candidature, "confirmation_deadline") == timezone.now() + timedelta(days=3)
+    candidature_confirm(candidature=candidature, actor=candidature.dossier.user)
+    assert stage_of(candidature) == Stage.CONFIRMED
+
+
+def test_submit_freezes_personal_info_and_mails(mailoutbox, django_capture_on_commit_callbacks):
+    candidature = CandidatureFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        candidature_submit(candidature=candidature, actor=candidature.dossier.user)
+    candidature.dossier.refresh_from_db()
+    assert candidature.dossier.personal_info_frozen
+    assert candidature.submitted_at is not None
+    assert [m.subject for m in mailoutbox] == ["[ecandidat] Votre candidature a été réceptionnée"]
+
+
+def test_refused_submission_leaves_the_dossier_editable(monkeypatch, mailoutbox):
+    candidature = CandidatureFactory()
+    monkeypatch.setattr(workflow, "submission_checks", [])
+    check = workflow.register_submission_check(lambda c: ["Relevé de notes"])
+    workflow.register_submission_check(check)
+    assert workflow.submission_checks == [check]
+    with pytest.raises(DossierIncomplete) as error:
+        candidature_submit(candidature=candidature, actor=candidature.dossier.user)
+    assert "Relevé de notes" in str(error.value.message)
+    candidature.refresh_from_db()
+    candidature.dossier.refresh_from_db()
+    assert candidature.status == "draft"
+    assert not candidature.dossier.personal_info_frozen
+
+
+def test_another_candidate_cannot_act():
+    candidature = CandidatureFactory()
+    with pytest.raises(ActorNotAllowed):
+        candidature_cancel(candidature=candidature, actor=DossierFactory().user)
+
+
+def test_claimed_kind_is_checked(staff_user, commission_member):
+    candidature = CandidatureFactory(complete=True)
+    with pytest.raises(ActorNotAllowed):
+        candidature_decide(
+            candidature=candidature,
+            actor=staff_user,
+            decision="favourable",
+            actor_kind="commission",
+        )
+    candidature_decide(
+        candidature=candidature,
+        actor=commission_member,
+        decision="favourable",
+        actor_kind="commission",
+    )
+    assert stage_of(candidature) == Stage.DECIDED
+
+
+def test_mark_incomplete_needs_a_comment(
+    staff_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    candidature = CandidatureFactory(received=True)
+    with pytest.raises(CommentRequired):
+        candidature_mark_incomplete(candidature=candidature, actor=staff_user, comment="  ")
+    with django_capture_on_commit_callbacks(execute=True):
+        candidature_mark_incomplete(
+            candidature=candidature, actor=staff_user, comment="Pièce d'identité illisible"
+        )
+    candidature.refresh_from_db()
+    assert candidature.incomplete_comment == "Pièce d'identité illisible"
+    assert "Pièce d'identité illisible" in mailoutbox[0].body
+    assert CandidatureTransition.objects.get().comment == "Pièce d'identité illisible"
+
+
+def test_waitlist_decision_needs_a_rank_and_a_waiting_list(commission_member):
+    candidature = CandidatureFactory(complete=True)
+    with pytest.raises(InvalidDecision):
+        candidature_decide(
+            candidature=candidature, actor=commission_member, decision="waitlisted", waitlist_rank=2
+        )
+    candidature.programme.has_waiting_list = True
+    candidature.programme.save()
+    with pytest.raises(InvalidDecision):
+        candidature_decide(candidature=candidature, actor=commission_member, decision="waitlisted")
+    candidature_decide(
+        candidature=candidature, actor=commission_member, decision="waitlisted", waitlist_rank=2
+    )
+    candidature.refresh_from_db()
+    assert (candidature.decision, candidature.waitlist_rank) == ("waitlisted", 2)
+
+
+def test_published_decision_mail_says_decision_and_deadline(
+    staff_user, time_machine, mailoutbox, django_capture_on_commit_callbacks
+):
+    candidature = CandidatureFactory(decided=True)
+    candidature.dossier.user.language = "en"
+    candidature.dossier.user.save()
+    time_machine.move_to(candidature.programme.publication_at, tick=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        candidature_publish(candidature=candidature, actor=None)
+    (mail,) = mailoutbox
+    assert mail.subject == "[ecandidat] The decision on your application is available"
+    assert "Favourable" in mail.body
+    assert "Confirm your admission or withdraw before" in mail.body
+
+
+def test_centre_contact_gets_a_copy_when_asked(mailoutbox, django_capture_on_commit_callbacks):
+    centre = CentreFactory(copy_mails_to_contact=True, contact_email="fc@univ.example.org")
+    candidature = CandidatureFactory(programme__centre=centre)
+    with django_capture_on_commit_callbacks(execute=True):
+        candidature_cancel(candidature=candidature, actor=candidature.dossier.user)
+    assert mailoutbox[0].cc == ["fc@univ.example.org"]
+
+
+def test_rolled_back_transition_sends_nothing(mailoutbox, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    candidature = CandidatureFactory()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        try:
+            with transaction.atomic():
+                candidature_cancel(candidature=candidature, actor=candidature.dossier.user)
+                raise RuntimeError("later failure")
+        except RuntimeError:
+            pass
+    assert callbacks == []
+    assert mailoutbox == []
+    candidature.refresh_from_db()
+    assert candidature.status == "draft"
+
+
+def test_archived_campaign_is_read_only():
+    candidature = CandidatureFactory(programme__campaign=CampaignFactory(archived=True))
+    with pytest.raises(TransitionNotAllowed):
+        candidature_cancel(candidature=candidature, actor=candidature.dossier.user)
+
+
+# --- Applying -------------------------------------------------------------------------------
+
+
+def test_apply_creates_a_draft_with_audit_and_mail(
+    ready_dossier, mailoutbox, django_capture_on_commit_callbacks
+):
+    programme = ProgrammeFactory(title="Reprise d'études")
+    with django_capture_on_commit_callbacks(execute=True):
+        candidature = candidature_create(
+            dossier=ready_dossier, programme=programme, actor=ready_dossier.user
+        )
+    assert stage_of(candidature) == Stage.DRAFT
+    transition = CandidatureTransition.objects.get(candidature=candidature)
+    assert (transition.event, transition.from_state, transition.to_state) == ("create", "", "draft")
+    assert mailoutbox[0].to == [ready_dossier.user.email]
+    assert "Reprise d'études" in mailoutbox[0].body
+
+
+@pytest.mark.parametrize(("trait", "error"), [("future", NotYetOpen), ("closed", DeadlinePassed)])
+def test_apply_only_inside_the_window(ready_dossier, trait, error):
+    programme = ProgrammeFactory(**{trait: True})
+    with pytest.raises(error):
+        candidature_create(dossier=ready_dossier, programme=programme, actor=ready_dossier.user)
+    assert not Candidature.objects.exists()
+
+
+def test_window_bounds(ready_dossier, time_machine):
+    programme = ProgrammeFactory()
+    time_machine.move_to(programme.closes_at, tick=False)
+    with pytest.raises(DeadlinePassed):
+        candidature_create(dossier=ready_dossier, programme=programme, actor=ready_dossier.user)
+    time_machine.move_to(programme.opens_at, tick=False)
+    candidature_create(dossier=ready_dossier, programme=programme, actor=ready_dossier.user)
+
+
+def test_apply_once_per_programme_even_after_cancelling(ready_dossier):
+    programme = ProgrammeFactory()
+    candidature = candidature_create(
+        dossier=ready_dossier, programme=programme, actor=ready_dossier.user
+    )
+    candidature_cancel(candidature=candidature, actor=ready_dossier.user)
+    with pytest.raises(AlreadyApplied):
+        candidature_create(dossier=ready_dossier, programme=programme, actor=ready_dossier.user)
+
+
+def test_centre_cap_counts_live_applications_only(ready_dossier):
+    centre = CentreFactory(max_applications=1)
+    first = candidature_create(
+        dossier=ready_dossier, programme=ProgrammeFactory(centre=centre), actor=ready_dossier.user
+    )
+    with pytest.raises(ApplicationCapReached):
+        candidature_create(
+            dossier=ready_dossier,
+            programme=ProgrammeFactory(centre=centre),
+            actor=ready_dossier.user,
+        )
+    # another centre is not capped by this one
+    candidature_create(
+        dossier=ready_dossier, programme=ProgrammeFactory(), actor=ready_dossier.user
+    )
+    candidature_cancel(candidature=first, actor=ready_dossier.user)
+    candidature_create(
+        dossier=ready_dossier, programme=ProgrammeFactory(centre=centre), actor=ready_dossier.user
+    )
+
+
+def test_apply_needs_the_first_sections_unless_optional():
+    dossier = DossierFactory()
+    programme = ProgrammeFactory()
+    with pytest.raises(DossierIncomplete) as error:
+        candidature_create(dossier=dossier, programme=programme, actor=dossier.user)
+    assert [str(label) for label in error.value.missing] == [
+        str(Section(key).label) for key in ("personal_info", "address", "baccalaureate")
+    ]
+    relaxed = ProgrammeFactory(optional_sections=["personal_info", "address", "baccalaureate"])
+    candidature_create(dossier=dossier, programme=relaxed, actor=dossier.user)
+
+
+def test_only_the_candidate_applies(ready_dossier, staff_user):
+    with pytest.raises(ActorNotAllowed):
+        candidature_create(dossier=ready_dossier, programme=ProgrammeFactory(), actor=staff_user)
+
+
+def test_inactive_campaign_is_not_open(ready_dossier):
+    programme = ProgrammeFactory(campaign=CampaignFactory(code="2027", is_active=False))
+    with pytest.raises(NotYetOpen):
+        candidature_create(dossier=ready_dossier, programme=programme, actor=ready_dossier.user)
+
+
+def test_mail_goes_to_notify_once_the_notifications_app_has_it(monkeypatch, mailoutbox):
+    """The merge switches mail to notifications.services.notify: same event, plain strings."""
+    import sys
+    import types
+
+    calls = []
+    fake = types.ModuleType("notifications.services")
+    fake.notify = lambda **kwargs: calls.append(kwargs)
+    monkeypatch.setitem(sys.modules, "notifications.services", fake)
+    candidature = CandidatureFactory()
+    candidature_cancel(candidature=candidature, actor=candidature.dossier.user)
+    (call,) = calls
+    transition = CandidatureTransition.objects.get()
+    assert call["event"] == "candidature_cancel"
+    assert call["recipient"] == candidature.dossier.user
+    assert call["object_key"] == f"candidature:{candidature.pk}:{transition.pk}"
+    assert all(isinstance(value, str) for value in call["context"].values())
+    assert call["context"]["status"] == "Annulée"
+    assert mailoutbox == []
+
+
+def test_candidate_transition_needs_no_permission_query(django_assert_num_queries):
+    candidature = CandidatureFactory()
+    user = candidature.dossier.user
+    # lock+read, update, audit insert (+ savepoint pair of the atomic block in tests)
+    with django_assert_num_queries(5):
+        candidature_cancel(candidature=candidature, actor=user)
