@@ -9,8 +9,6 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_countries.fields import Country
-from phonenumber_field.phonenumber import PhoneNumber
 
 from .forms import (
     AddressForm,
@@ -40,61 +38,19 @@ from .services import (
     section_declare_none,
     section_save,
 )
+from .summary import LINE_COLUMNS, SUMMARY_FIELDS, display
 
 SINGLE_FORMS = {
     Section.PERSONAL_INFO: PersonalInfoForm,
     Section.ADDRESS: AddressForm,
     Section.BACCALAUREATE: BaccalaureateForm,
 }
-SUMMARY_FIELDS = {
-    Section.PERSONAL_INFO: [
-        "civility",
-        "birth_name",
-        "usage_name",
-        "first_names",
-        "birth_date",
-        "birth_country",
-        "birth_commune",
-        "birth_town",
-        "nationality",
-        "ine",
-        "phone",
-        "mobile_phone",
-    ],
-    Section.ADDRESS: [
-        "line1",
-        "line2",
-        "line3",
-        "commune",
-        "foreign_postal_code",
-        "town",
-        "country",
-    ],
-    Section.BACCALAUREATE: BaccalaureateForm._meta.fields,
-}
 LINE_FORMS = {
     Section.EXTERNAL_CURSUS: ExternalCursusForm,
     Section.INTERNSHIPS: InternshipForm,
     Section.EXPERIENCES: ExperienceForm,
 }
-# The list of a repeatable section shows every field its form asks for.
-LINE_COLUMNS = {key: form._meta.fields for key, form in LINE_FORMS.items()}
 SECTION_ORDER = list(Section.values)
-
-
-def display(obj, name):
-    """A field's value as the candidate reads it."""
-    field = obj._meta.get_field(name)
-    value = getattr(obj, name)
-    if value in (None, ""):
-        return ""
-    if isinstance(value, Country):
-        return value.name
-    if isinstance(value, PhoneNumber):
-        return value.as_international
-    if field.choices and not isinstance(value, Country):
-        return getattr(obj, f"get_{name}_display")()
-    return value
 
 
 def _short(value):
