@@ -1,8 +1,9 @@
 """Reads on applications shared by pages, jobs and commands."""
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
-from .models import Candidature, Decision, Status
+from .models import Campaign, Candidature, Decision, Programme, Status
 
 
 def overdue_for_expiry(*, now):
@@ -23,3 +24,62 @@ def overdue_for_expiry(*, now):
         .order_by("pk")
     )
     return [c for c in candidates if c.programme.confirmation_deadline_for(c) <= now]
+
+
+def active_campaign():
+    return Campaign.objects.filter(is_active=True).first()
+
+
+def offer_by_centre(*, campaign, query: str = "") -> list[tuple]:
+    """The active campaign's programmes grouped by centre (one query), filtered by keywords
+    (every word must appear in the code, title, description or centre's name)."""
+    if campaign is None:
+        return []
+    programmes = Programme.objects.filter(campaign=campaign).select_related("centre")
+    for word in query.split()[:8]:
+        programmes = programmes.filter(
+            Q(code__icontains=word)
+            | Q(title__icontains=word)
+            | Q(description__icontains=word)
+            | Q(centre__name__icontains=word)
+        )
+    grouped: dict = {}
+    for programme in programmes.order_by("centre__name", "title"):
+        grouped.setdefault(programme.centre, []).append(programme)
+    return list(grouped.items())
+
+
+def candidatures_of(user):
+    """The candidate's own applications: every page loads them through this."""
+    return (
+        Candidature.objects.filter(dossier__user=user)
+        .select_related("programme__centre", "programme__campaign", "dossier")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def window_state(programme, now) -> str:
+    if now < programme.opens_at:
+        return "future"
+    if now >= programme.closes_at:
+        return "closed"
+    return "open"
+
+
+def next_deadline(candidature, now):
+    """(what, when) the candidate should watch next, or None."""
+    programme = candidature.programme
+    status, decision = candidature.status, candidature.decision
+    if status in (Status.DRAFT, Status.INCOMPLETE) and now < programme.return_deadline:
+        return _("Return deadline"), programme.return_deadline
+    if candidature.answer or status == Status.CANCELLED:
+        return None
+    if candidature.decision_visible:
+        if decision == Decision.FAVOURABLE:
+            deadline = programme.confirmation_deadline_for(candidature)
+            if deadline and now < deadline:
+                return _("Confirm or withdraw before"), deadline
+        return None
+    if status in (Status.RECEIVED, Status.COMPLETE) and now < programme.publication_at:
+        return _("Decisions published from"), programme.publication_at
+    return None

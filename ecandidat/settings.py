@@ -207,6 +207,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.purge_unactivated_accounts",
         "schedule": crontab(minute=7),
     },
+    # Favourable decisions left unanswered past their deadline become withdrawals.
+    "expire-confirmations": {
+        "task": "candidatures.tasks.expire_confirmations",
+        "schedule": crontab(minute=12),
+    },
 }
 
 # --- Accounts (django-allauth) --------------------------------------------------------------
@@ -271,5 +276,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -12,4 +12,5 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("dossier/", include("dossiers.urls")),
+    path("", include("candidatures.urls")),
 ]

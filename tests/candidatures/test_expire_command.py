@@ -39,3 +39,13 @@ def test_expires_only_overdue_unanswered_favourables(time_machine, capsys, mailo
     call_command("expire_confirmations")
     in_days.refresh_from_db()
     assert stage_of(in_days) == Stage.WITHDRAWN
+
+
+def test_beat_task_runs_the_same_job(time_machine):
+    from candidatures.tasks import expire_confirmations
+
+    fixed = CandidatureFactory(favourable=True)
+    time_machine.move_to(fixed.programme.confirmation_deadline + timedelta(minutes=1), tick=False)
+    assert expire_confirmations.delay().get() == "1 application(s) expired, 0 skipped."
+    fixed.refresh_from_db()
+    assert stage_of(fixed) == Stage.WITHDRAWN

@@ -1,0 +1,210 @@
+"""The candidate's pages: the offer, applying, the dashboard, an application with its history,
+cancelling a draft, and the PDF copy. Thin: every write is a workflow function."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from dossiers.models import Section
+from dossiers.selectors import dossier_for, missing_sections
+from dossiers.summary import dossier_summary
+from ecandidat.pdf import render_pdf
+
+from . import selectors
+from .models import Programme, Status
+from .workflow import (
+    SECTIONS_TO_APPLY,
+    Event,
+    Stage,
+    WorkflowError,
+    candidature_cancel,
+    candidature_create,
+    stage_of,
+)
+
+
+def _candidate_only(view):
+    """Staff have no dossier: the candidate pages are for candidates."""
+
+    def wrapped(request, *args, **kwargs):
+        if request.user.is_staff:
+            messages.info(request, _("Candidate pages are for candidates: use the administration."))
+            return redirect("home")
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return login_required(wrapped)
+
+
+def offer(request):
+    """The offer as a tree centre -> programmes (<details>, no JavaScript needed)."""
+    query = request.GET.get("q", "").strip()[:100]
+    campaign = selectors.active_campaign()
+    now = timezone.now()
+    applied = {}
+    if request.user.is_authenticated and not request.user.is_staff:
+        applied = dict(
+            selectors.candidatures_of(request.user)
+            .filter(programme__campaign=campaign)
+            .values_list("programme_id", "pk")
+        )
+    centres = [
+        (centre, [(p, selectors.window_state(p, now), applied.get(p.pk)) for p in programmes])
+        for centre, programmes in selectors.offer_by_centre(campaign=campaign, query=query)
+    ]
+    return render(
+        request,
+        "candidatures/offer.html",
+        {"campaign": campaign, "centres": centres, "query": query},
+    )
+
+
+@_candidate_only
+@require_http_methods(["GET", "POST"])
+def apply(request, programme_pk):
+    """A confirm step, then a draft application through the workflow."""
+    programme = get_object_or_404(
+        Programme.objects.select_related("centre", "campaign"),
+        pk=programme_pk,
+        campaign__is_active=True,
+    )
+    dossier = dossier_for(request.user)
+    if request.method == "POST":
+        try:
+            candidature = candidature_create(
+                dossier=dossier, programme=programme, actor=request.user
+            )
+        except WorkflowError as error:
+            messages.error(request, error.message)
+            return redirect("candidatures:offer")
+        messages.success(
+            request,
+            _("Your application to “%(programme)s” is created. Next: upload your documents.")
+            % {"programme": programme.title},
+        )
+        return redirect("candidatures:detail", pk=candidature.pk)
+    missing = missing_sections(dossier=dossier, optional_sections=set(programme.optional_sections))
+    return render(
+        request,
+        "candidatures/apply_confirm.html",
+        {
+            "programme": programme,
+            "window": selectors.window_state(programme, timezone.now()),
+            # Needed to apply at all / needed later, before submitting.
+            "missing": [Section(key).label for key in missing if key in SECTIONS_TO_APPLY],
+            "missing_later": [
+                Section(key).label for key in missing if key not in SECTIONS_TO_APPLY
+            ],
+        },
+    )
+
+
+def _rows(user, dossier, candidatures):
+    now = timezone.now()
+    rows = []
+    for candidature in candidatures:
+        missing = []
+        if candidature.status in (Status.DRAFT, Status.INCOMPLETE):
+            missing = [
+                Section(key).label
+                for key in missing_sections(
+                    dossier=dossier,
+                    optional_sections=set(candidature.programme.optional_sections),
+                )
+            ]
+        rows.append(
+            {
+                "candidature": candidature,
+                "stage": stage_of(candidature),
+                "deadline": selectors.next_deadline(candidature, now),
+                "missing": missing,
+            }
+        )
+    return rows
+
+
+@_candidate_only
+def dashboard(request):
+    dossier = dossier_for(request.user)
+    rows = _rows(request.user, dossier, selectors.candidatures_of(request.user))
+    return render(request, "candidatures/dashboard.html", {"rows": rows, "dossier": dossier})
+
+
+def _history(candidature):
+    return [(t, Event(t.event).label) for t in candidature.transitions.all()]
+
+
+def _own(request, pk):
+    return get_object_or_404(selectors.candidatures_of(request.user), pk=pk)
+
+
+@_candidate_only
+def detail(request, pk):
+    candidature = _own(request, pk)
+    dossier = dossier_for(request.user)
+    (row,) = _rows(request.user, dossier, [candidature])
+    return render(
+        request,
+        "candidatures/detail.html",
+        {
+            **row,
+            "history": _history(candidature),
+            "can_cancel": row["stage"] == Stage.DRAFT,
+        },
+    )
+
+
+@_candidate_only
+@require_http_methods(["GET", "POST"])
+def cancel(request, pk):
+    """A confirm step that says it is definitive; the workflow refuses anything but a draft."""
+    candidature = _own(request, pk)
+    if request.method == "POST":
+        try:
+            candidature_cancel(candidature=candidature, actor=request.user)
+        except WorkflowError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your application to “%(programme)s” is cancelled. A confirmation email is on its way."
+                )
+                % {"programme": candidature.programme.title},
+            )
+        return redirect("candidatures:detail", pk=candidature.pk)
+    if candidature.status != Status.DRAFT:
+        messages.error(request, _("Only an application not yet submitted can be cancelled."))
+        return redirect("candidatures:detail", pk=candidature.pk)
+    return render(request, "candidatures/cancel_confirm.html", {"candidature": candidature})
+
+
+@_candidate_only
+def pdf_copy(request, pk):
+    """The dossier and this application as a PDF, in the candidate's current language."""
+    candidature = _own(request, pk)
+    dossier = dossier_for(request.user)
+    language = get_language() or "fr"
+    pdf = render_pdf(
+        "candidatures/pdf/copy.html",
+        {
+            "candidature": candidature,
+            "stage": stage_of(candidature),
+            "dossier": dossier,
+            "sections": dossier_summary(dossier),
+            "history": _history(candidature),
+        },
+        language=language,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = slugify(f"candidature-{dossier.number}-{candidature.programme.code}")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,183 @@
+"""The candidate's pages: offer, apply, dashboard, application, cancel, PDF copy."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from candidatures.models import Candidature, CandidatureTransition, Status
+from tests.factories import (
+    CampaignFactory,
+    CandidatureFactory,
+    CentreFactory,
+    DossierFactory,
+    ProgrammeFactory,
+    UserFactory,
+)
+
+from .conftest import fill_sections_to_apply
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def campaign():
+    return CampaignFactory(is_active=True)
+
+
+@pytest.fixture
+def candidate(client, ready_dossier):
+    client.force_login(ready_dossier.user)
+    return ready_dossier
+
+
+def test_offer_is_a_tree_with_windows_and_search(client, campaign):
+    centre = CentreFactory(name="Service de la formation continue")
+    ProgrammeFactory(campaign=campaign, centre=centre, title="Formations diplômantes", open=True)
+    ProgrammeFactory(campaign=campaign, centre=centre, title="Reprise des études", future=True)
+    ProgrammeFactory(campaign=campaign, title="Master Histoire", closed=True)
+    ProgrammeFactory(campaign=CampaignFactory(archived=True), title="Ancienne campagne", open=True)
+    page = client.get(reverse("candidatures:offer")).content.decode()
+    assert "<details" in page and "Service de la formation continue" in page
+    assert "Formations diplômantes" in page and "Master Histoire" in page
+    assert "Ancienne campagne" not in page
+    assert page.count("Ouverte") >= 1 and "Pas encore ouverte" in page and "Fermée" in page
+    found = client.get(reverse("candidatures:offer"), {"q": "reprise continue"}).content.decode()
+    assert "Reprise des études" in found
+    assert "Formations diplômantes" not in found and "Master Histoire" not in found
+
+
+def test_apply_creates_a_draft_after_a_confirm_step(
+    client, campaign, candidate, mailoutbox, django_capture_on_commit_callbacks
+):
+    programme = ProgrammeFactory(campaign=campaign, open=True, title="Formations diplômantes")
+    url = reverse("candidatures:apply", args=[programme.pk])
+    confirm = client.get(url)
+    assert "Confirmer ma candidature" in confirm.content.decode()
+    assert not Candidature.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    candidature = Candidature.objects.get()
+    assert response.url == reverse("candidatures:detail", args=[candidature.pk])
+    assert (candidature.dossier, candidature.status) == (candidate, Status.DRAFT)
+    assert [m.to for m in mailoutbox] == [[candidate.user.email]]
+
+
+def test_apply_to_a_closed_programme_is_refused_with_a_message(client, campaign, candidate):
+    programme = ProgrammeFactory(campaign=campaign, closed=True)
+    page = client.get(reverse("candidatures:apply", args=[programme.pk])).content.decode()
+    assert "pas ouvertes" in page
+    response = client.post(reverse("candidatures:apply", args=[programme.pk]), follow=True)
+    assert not Candidature.objects.exists()
+    assert "La date limite pour cette action est dépassée." in response.content.decode()
+
+
+def test_apply_with_an_incomplete_dossier_says_what_is_missing(client, campaign):
+    dossier = DossierFactory()
+    client.force_login(dossier.user)
+    programme = ProgrammeFactory(campaign=campaign, open=True)
+    page = client.get(reverse("candidatures:apply", args=[programme.pk])).content.decode()
+    assert "Informations personnelles" in page
+    client.post(reverse("candidatures:apply", args=[programme.pk]))
+    assert not Candidature.objects.exists()
+
+
+def test_dashboard_costs_few_queries_whatever_the_number(
+    client, campaign, candidate, django_assert_max_num_queries
+):
+    for _ in range(30):
+        CandidatureFactory(
+            dossier=candidate, programme=ProgrammeFactory(campaign=campaign, open=True)
+        )
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("candidatures:dashboard"))
+    assert response.content.decode().count('href="/candidatures/') >= 30
+
+
+def test_application_page_shows_status_history_and_is_private(client, campaign, candidate):
+    programme = ProgrammeFactory(campaign=campaign, open=True)
+    client.post(reverse("candidatures:apply", args=[programme.pk]))
+    candidature = Candidature.objects.get()
+    page = client.get(reverse("candidatures:detail", args=[candidature.pk])).content.decode()
+    assert "En attente" in page and "Candidature créée" in page
+    other = fill_sections_to_apply(DossierFactory())
+    client.force_login(other.user)
+    assert client.get(reverse("candidatures:detail", args=[candidature.pk])).status_code == 404
+    assert client.get(reverse("candidatures:pdf_copy", args=[candidature.pk])).status_code == 404
+    assert client.post(reverse("candidatures:cancel", args=[candidature.pk])).status_code == 404
+
+
+def test_application_page_query_count(client, campaign, candidate, django_assert_max_num_queries):
+    candidature = CandidatureFactory(
+        dossier=candidate, programme=ProgrammeFactory(campaign=campaign, open=True)
+    )
+    for _ in range(10):
+        CandidatureTransition.objects.create(
+            candidature=candidature,
+            event="create",
+            actor_kind="candidate",
+            to_state="draft",
+            at=candidature.created_at,
+        )
+    with django_assert_max_num_queries(8):
+        client.get(reverse("candidatures:detail", args=[candidature.pk]))
+
+
+def test_cancel_draft_after_confirmation(
+    client, campaign, candidate, mailoutbox, django_capture_on_commit_callbacks
+):
+    programme = ProgrammeFactory(campaign=campaign, open=True)
+    client.post(reverse("candidatures:apply", args=[programme.pk]))
+    candidature = Candidature.objects.get()
+    url = reverse("candidatures:cancel", args=[candidature.pk])
+    assert "définitive" in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    candidature.refresh_from_db()
+    assert candidature.status == Status.CANCELLED
+    assert [m.to for m in mailoutbox] == [[candidate.user.email]]
+    # Once submitted (or cancelled), there is nothing left to cancel.
+    response = client.post(url, follow=True)
+    assert "pas possible" in response.content.decode()
+
+
+def test_submitted_application_cannot_be_cancelled(client, campaign, candidate):
+    candidature = CandidatureFactory(
+        dossier=candidate, programme=ProgrammeFactory(campaign=campaign, open=True), received=True
+    )
+    client.post(reverse("candidatures:cancel", args=[candidature.pk]))
+    candidature.refresh_from_db()
+    assert candidature.status == Status.RECEIVED
+
+
+@pytest.mark.parametrize(
+    ("language", "label"), [("fr", "Statut du dossier"), ("en", "File status")]
+)
+def test_pdf_copy_in_the_candidates_language(client, campaign, candidate, language, label):
+    candidature = CandidatureFactory(
+        dossier=candidate,
+        programme=ProgrammeFactory(campaign=campaign, open=True, title="Reprise d'études"),
+    )
+    response = client.get(
+        reverse("candidatures:pdf_copy", args=[candidature.pk]), HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Cache-Control"] == "no-store"
+    assert "attachment" in response["Content-Disposition"]
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Reprise d'études" in text
+    assert label in text
+    assert candidate.number in text
+    assert candidate.personal_info.birth_name in text
+
+
+def test_staff_are_sent_to_the_administration(client):
+    client.force_login(UserFactory(staff=True))
+    assert client.get(reverse("candidatures:dashboard")).url == reverse("home")
+
+
+def test_offer_in_english(client, campaign):
+    ProgrammeFactory(campaign=campaign, open=True)
+    page = client.get(reverse("candidatures:offer"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Programmes on offer" in page and "Apply" in page
