@@ -1,0 +1,84 @@
+"""``merge_to_pdf``: several photos and PDFs for one document, combined into one PDF.
+
+Candidates photograph a document page by page with their phone; twelve-megapixel photos weigh
+2 to 5 MB each, so ten of them never fit the limit as they are. Photos become A4-sized PDF pages
+and are reduced step by step (dimensions, then JPEG quality, see ``RENDITIONS``) until the
+whole document fits, down to a size that stays readable; PDFs are kept as they are (only
+rewritten clean), so when they alone are too big the error says so.
+"""
+
+import io
+
+from django.conf import settings
+from pypdf import PdfReader
+
+from . import images
+from .checks import RENDITIONS, CleanFile, _limit, _pixels, inspect
+from .errors import MergeTooBig, NoFiles, TooManyFiles, UploadRejected
+from .names import display_name, split_extension
+from .pdf import rebuild
+from .sniff import FileKind
+
+
+def merge_to_pdf(
+    files: list,
+    *,
+    max_bytes: int | None = None,
+    name: str | None = None,
+    max_files: int | None = None,
+    max_pixels: int | None = None,
+) -> CleanFile:
+    """Checks each file like ``check_upload`` (each within ``max_bytes``), then merges them in
+    order into one clean PDF of at most ``max_bytes``.
+
+    ``files`` holds ``UploadedFile`` objects or bytes. A refused file raises its own
+    ``UploadRejected`` with ``name`` set, so the view can say which one is at fault.
+    """
+    max_bytes = _limit(max_bytes)
+    max_files = settings.PIECES_MAX_MERGE_FILES if max_files is None else max_files
+    if not files:
+        raise NoFiles()
+    if len(files) > max_files:
+        raise TooManyFiles(count=len(files), limit=max_files)
+    items = []
+    for number, source in enumerate(files, start=1):
+        label = None
+        if isinstance(source, bytes | bytearray | memoryview):
+            label = f"document-{number}"
+        try:
+            items.append(inspect(source, max_bytes=max_bytes, max_pixels=max_pixels))
+        except UploadRejected as error:
+            if label:
+                error.name = label
+            raise
+    shown = display_name(name or split_extension(items[0].name)[0] + ".pdf")
+    pdf_bytes = sum(len(item.data) for item in items if item.kind == FileKind.PDF)
+    has_images = any(item.kind != FileKind.PDF for item in items)
+    smallest = None
+    for step, (max_side, quality) in enumerate(RENDITIONS):
+        last = step == len(RENDITIONS) - 1 or not has_images
+        readers, estimate = [], pdf_bytes
+        for item in items:
+            if item.kind == FileKind.PDF:
+                readers.append(item.reader)
+                continue
+            page = images.encode_image(
+                item.data,
+                item.kind,
+                name=item.name,
+                max_pixels=_pixels(max_pixels),
+                output="PDF",
+                max_side=max_side,
+                quality=quality,
+            )
+            estimate += len(page)
+            readers.append(PdfReader(io.BytesIO(page)))
+        if estimate > max_bytes and not last:
+            continue  # hopeless already: skip the rebuild, try the next step
+        data, pages = rebuild(readers, name=shown)
+        if len(data) <= max_bytes:
+            return CleanFile(data, FileKind.PDF, shown, pages=pages)
+        smallest = len(data)
+        if last:
+            break
+    raise MergeTooBig(shown, limit_mb=max_bytes, size_mb=smallest, pdf_mb=pdf_bytes)
