@@ -82,6 +82,7 @@ class Inspected:
     kind: FileKind
     name: str
     reader: PdfReader | None = None
+    size: tuple[int, int] | None = None  # images: upright width and height
 
 
 def _limit(max_bytes: int | None) -> int:
@@ -131,8 +132,8 @@ def inspect(
     refuse_polyglot(data, name=shown)
     if kind == FileKind.PDF:
         return Inspected(data, kind, shown, reader=open_pdf(data, name=shown))
-    images.verify_image(data, kind, name=shown, max_pixels=_pixels(max_pixels))
-    return Inspected(data, kind, shown)
+    size = images.verify_image(data, kind, name=shown, max_pixels=_pixels(max_pixels))
+    return Inspected(data, kind, shown, size=size)
 
 
 def _pixels(max_pixels: int | None) -> int:
