@@ -75,10 +75,17 @@ def _talk(command: bytes, data: bytes | None = None) -> str:
     with _connect(settings.PIECES_CLAMD_TIMEOUT) as connection:
         connection.sendall(b"z" + command + b"\0")
         if data is not None:
-            for start in range(0, len(data), CHUNK_SIZE):
-                chunk = data[start : start + CHUNK_SIZE]
-                connection.sendall(struct.pack(">I", len(chunk)) + chunk)
-            connection.sendall(struct.pack(">I", 0))
+            try:
+                for start in range(0, len(data), CHUNK_SIZE):
+                    chunk = data[start : start + CHUNK_SIZE]
+                    connection.sendall(struct.pack(">I", len(chunk)) + chunk)
+                connection.sendall(struct.pack(">I", 0))
+            except OSError as error:
+                # clamd answers and hangs up early on some errors (size limit): read why.
+                try:
+                    return _reply(connection)
+                except (OSError, ClamdError):
+                    raise error from None
         return _reply(connection)
 
 

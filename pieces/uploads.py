@@ -35,10 +35,10 @@ class SizeLimitedUploadHandler(FileUploadHandler):
         self.max_total_bytes = max_total_bytes or self.max_bytes + FORM_OVERHEAD_BYTES
         self.received = 0  # file bytes received in this request, kept or not
         self.file_bytes = 0
-        self.content_length = None
+        self.request_length = None  # the whole body, as announced
 
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
-        self.content_length = content_length
+        self.request_length = content_length
         return None  # let the multipart parser and the other handlers do the work
 
     def _reject(self, size: int) -> FileTooBig:
@@ -52,9 +52,9 @@ class SizeLimitedUploadHandler(FileUploadHandler):
     def new_file(self, field_name, file_name, *args, **kwargs):
         super().new_file(field_name, file_name, *args, **kwargs)
         self.file_bytes = 0
-        if self.content_length and self.content_length > self.max_total_bytes:
+        if self.request_length and self.request_length > self.max_total_bytes:
             # The browser announced more than we will ever accept: do not read any of it.
-            self._reject(self.content_length)
+            self._reject(self.request_length)
             raise StopUpload(connection_reset=True)
 
     def receive_data_chunk(self, raw_data, start):
@@ -73,7 +73,11 @@ class SizeLimitedUploadHandler(FileUploadHandler):
 
 
 def rejected_uploads(request) -> dict:
-    """{form field name: FileTooBig} for the files the handler refused in this request."""
+    """{form field name: FileTooBig} for the files the handler refused in this request.
+
+    Reads the body first if nothing did yet (the refusals are only known once it is parsed).
+    """
+    request.FILES  # noqa: B018 - parsing the body is what fills the refusals
     return dict(getattr(request, _REJECTED_ATTRIBUTE, {}))
 
 

@@ -110,13 +110,16 @@ def encode_image(
     image = _open(data, kind, name=name, max_pixels=max_pixels)
     with image:
         pixels = _decode(image, name=name, max_side=max_side)
+    converted = _png_mode(pixels) if output == "PNG" else _flatten(pixels)
+    # Pillow writes some of ``info`` back on save (JPEG comment, PNG colour profile): empty it.
+    converted.info = {}
     buffer = io.BytesIO()
     if output == "PNG":
-        _png_mode(pixels).save(buffer, "PNG", compress_level=6)
+        converted.save(buffer, "PNG", compress_level=6)
     elif output == "JPEG":
-        _flatten(pixels).save(buffer, "JPEG", quality=quality, optimize=True)
+        converted.save(buffer, "JPEG", quality=quality, optimize=True)
     else:
-        page = _flatten(pixels)
+        page = converted
         page_inches = A4_INCHES if page.height >= page.width else A4_INCHES[::-1]
         dpi = max(page.width / page_inches[0], page.height / page_inches[1])
         page.save(buffer, "PDF", resolution=dpi, quality=quality)
