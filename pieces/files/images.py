@@ -10,7 +10,6 @@ decoded: a 100 000 × 100 000 PNG of a few kilobytes would need gigabytes of mem
 """
 
 import io
-import math
 import warnings
 
 from PIL import Image, ImageFile, ImageOps, JpegImagePlugin, PngImagePlugin
@@ -42,23 +41,18 @@ def _open(data: bytes, kind: FileKind, *, name: str, max_pixels: int) -> ImageFi
 
 
 def _decode(image: ImageFile.ImageFile, *, name: str, max_side: int | None = None) -> Image.Image:
-    """Pixels upright and, when asked, no longer than ``max_side`` on their long side."""
+    """Pixels upright and, when asked, no longer than ``max_side`` on their long side.
+
+    Reduced before being turned upright (turning a 12 Mpx photo costs a full copy); the
+    reduction lets libjpeg decode at 1/2, 1/4 or 1/8 scale when it can, and uses a bilinear
+    filter, which Pillow antialiases when shrinking: as legible as Lanczos, twice as fast.
+    """
     try:
-        if (
-            max_side
-            and max(image.size) > max_side
-            and isinstance(image, JpegImagePlugin.JpegImageFile)
-        ):
-            # libjpeg decodes straight at 1/2, 1/4 or 1/8 scale: far less memory and time.
-            ratio = max_side / max(image.size)
-            image.draft(
-                image.mode, (math.ceil(image.width * ratio), math.ceil(image.height * ratio))
-            )
-        image.load()
-        upright = ImageOps.exif_transpose(image)
-        if max_side and max(upright.size) > max_side:
-            upright.thumbnail((max_side, max_side), Image.Resampling.LANCZOS, reducing_gap=2.0)
-        return upright
+        if max_side and max(image.size) > max_side:
+            image.thumbnail((max_side, max_side), Image.Resampling.BILINEAR, reducing_gap=2.0)
+        else:
+            image.load()
+        return ImageOps.exif_transpose(image)
     except _BOMB_ERRORS as error:
         raise ImageTooLarge(name, width=image.width, height=image.height, limit="?") from error
     except Exception as error:  # noqa: BLE001 - truncated data, bad chunks, CRC errors...
@@ -90,10 +84,18 @@ def _png_mode(image: Image.Image) -> Image.Image:
 
 
 def verify_image(data: bytes, kind: FileKind, *, name: str, max_pixels: int) -> tuple[int, int]:
-    """Decodes every pixel once (the full parse); returns the upright size."""
+    """Decodes every pixel once (the full parse) and reads the EXIF; returns the upright size."""
     image = _open(data, kind, name=name, max_pixels=max_pixels)
     with image:
-        return _decode(image, name=name).size
+        try:
+            image.load()
+            orientation = image.getexif().get(0x0112)
+        except _BOMB_ERRORS as error:
+            raise ImageTooLarge(name, width=image.width, height=image.height, limit="?") from error
+        except Exception as error:  # noqa: BLE001 - truncated data, bad chunks, CRC errors...
+            raise ImageCorrupt(name) from error
+        width, height = image.size
+    return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
 
 
 def encode_image(
