@@ -8,7 +8,8 @@ hide the next one's):
   text-heavy one (hundreds of pages, thousands of objects);
 - merge_to_pdf of 10 phone-like photos (4000 × 3000 JPEG, 2-4 MB each) into one PDF.
 Memory is reported twice: tracemalloc peak (Python objects: pypdf's parsing) and growth of the
-process's maximum resident size (getrusage; includes Pillow's and zlib's C buffers).
+process's resident size high-water mark (Linux VmHWM, reset just before the operation;
+includes Pillow's and zlib's C buffers), with that peak itself.
 """
 
 import argparse
@@ -17,7 +18,6 @@ import json
 import multiprocessing
 import os
 import platform
-import resource
 import statistics
 import sys
 import tempfile
@@ -55,38 +55,11 @@ def make_scan_pdf(target: int) -> bytes:
 
 def make_text_pdf(target: int) -> bytes:
     """A text-heavy PDF close to ``target`` bytes: many pages, one content stream and font each."""
-    import random
+    from tests.pieces import corpus
 
-    from pypdf import PdfWriter
-    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
-
-    words = ["candidature", "licence", "semestre", "note", "moyenne", "validé", "crédits", "UE"]
-    rng = random.Random(1)
-    writer = PdfWriter()
-    size = 0
-    while size < target * 0.95:
-        page = writer.add_blank_page(595, 842)
-        font = DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/Font"),
-                NameObject("/Subtype"): NameObject("/Type1"),
-                NameObject("/BaseFont"): NameObject("/Helvetica"),
-            }
-        )
-        page[NameObject("/Resources")] = DictionaryObject(
-            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})}
-        )
-        lines = [
-            f"BT /F1 9 Tf 40 {800 - 11 * n} Td ({' '.join(rng.choices(words, k=14))}) Tj ET"
-            for n in range(70)
-        ]
-        content = DecodedStreamObject()
-        content.set_data("\n".join(lines).encode("latin-1", "replace"))
-        page[NameObject("/Contents")] = writer._add_object(content)
-        size += len(content.get_data()) + 200
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
+    text = "candidature licence semestre note moyenne valide credits UE " * 2
+    page_bytes = 70 * (len(text) + 40)
+    return corpus.pdf(pages=int(target * 0.96) // page_bytes, text=text, lines=70)
 
 
 def make_photos(count: int) -> list[bytes]:
@@ -109,6 +82,13 @@ def make_photos(count: int) -> list[bytes]:
     return photos
 
 
+def _status_kb(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise LookupError(field)
+
+
 def _measure(task: str, path: str, trace: bool, queue) -> None:
     """In a fresh process: load the input, then time and measure one operation."""
     _setup_django()
@@ -119,7 +99,10 @@ def _measure(task: str, path: str, trace: bool, queue) -> None:
         inputs = [Path(p).read_bytes() for p in data]
     else:
         payload = Path(path).read_bytes()
-    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # getrusage's maximum survives exec (the spawned child starts with its parent's peak):
+    # Linux's own high-water mark, reset here to the current size, does not.
+    Path("/proc/self/clear_refs").write_text("5")
+    baseline = _status_kb("VmRSS")
     if trace:
         tracemalloc.start()
     started = time.perf_counter()
@@ -130,7 +113,7 @@ def _measure(task: str, path: str, trace: bool, queue) -> None:
     elapsed = time.perf_counter() - started
     peak = tracemalloc.get_traced_memory()[1] if trace else 0
     tracemalloc.stop()
-    peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_rss = _status_kb("VmHWM")
     grown = peak_rss - baseline
     queue.put(
         {

@@ -40,7 +40,8 @@ def _write(writer: PdfWriter) -> bytes:
     return buffer.getvalue()
 
 
-def _text_page(writer: PdfWriter, text: str):
+def _text_page(writer: PdfWriter, text: str, lines: int = 1):
+    """An A4 page with ``text`` once in 24 pt, or ``lines`` lines of it in 9 pt."""
     page = writer.add_blank_page(595, 842)
     font = DictionaryObject(
         {
@@ -52,16 +53,22 @@ def _text_page(writer: PdfWriter, text: str):
     page[NameObject("/Resources")] = DictionaryObject(
         {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})}
     )
+    if lines == 1:
+        drawing = f"BT /F1 24 Tf 72 720 Td ({text}) Tj ET"
+    else:
+        drawing = "\n".join(
+            f"BT /F1 9 Tf 40 {800 - 11 * n} Td ({text} {n}) Tj ET" for n in range(lines)
+        )
     content = DecodedStreamObject()
-    content.set_data(f"BT /F1 24 Tf 72 720 Td ({text}) Tj ET".encode())
+    content.set_data(drawing.encode("latin-1", "replace"))
     page[NameObject("/Contents")] = writer._add_object(content)
     return page
 
 
-def pdf(pages: int = 1, text: str = "Releve de notes") -> bytes:
+def pdf(pages: int = 1, text: str = "Releve de notes", lines: int = 1) -> bytes:
     writer = PdfWriter()
     for number in range(pages):
-        _text_page(writer, f"{text} {number + 1}")
+        _text_page(writer, f"{text} {number + 1}", lines)
     return _write(writer)
 
 
