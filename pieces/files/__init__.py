@@ -9,6 +9,7 @@ from .checks import CleanFile, check_upload
 from .errors import (
     EmptyFile,
     ExtensionMismatch,
+    ExtensionMissing,
     FileTooBig,
     ImageCorrupt,
     ImageTooLarge,
@@ -28,6 +29,7 @@ __all__ = [
     "CleanFile",
     "EmptyFile",
     "ExtensionMismatch",
+    "ExtensionMissing",
     "FileKind",
     "FileTooBig",
     "ImageCorrupt",

@@ -79,6 +79,13 @@ class ExtensionMismatch(UploadRejected):
     )
 
 
+class ExtensionMissing(ExtensionMismatch):
+    template = _(
+        "This file is a %(kind)s but its name has no extension. Rename it so that it ends in "
+        "%(expected)s and try again."
+    )
+
+
 class PolyglotFile(UploadRejected):
     code = "polyglot"
     template = _(

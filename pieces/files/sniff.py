@@ -11,7 +11,7 @@ import zipfile
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .errors import ExtensionMismatch, PolyglotFile, TypeNotAllowed
+from .errors import ExtensionMismatch, ExtensionMissing, PolyglotFile, TypeNotAllowed
 
 
 class FileKind(models.TextChoices):
@@ -104,7 +104,9 @@ def check_extension(kind: FileKind, extension: str, *, name: str = "") -> None:
     if extension.lower() in EXTENSIONS[kind]:
         return
     expected = " / ".join(EXTENSIONS[kind])
-    raise ExtensionMismatch(name, kind=kind.label, extension=extension or "", expected=expected)
+    if not extension:
+        raise ExtensionMissing(name, kind=kind.label, expected=expected)
+    raise ExtensionMismatch(name, kind=kind.label, extension=extension, expected=expected)
 
 
 def refuse_polyglot(data: bytes, *, name: str = "") -> None:

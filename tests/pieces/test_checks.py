@@ -121,7 +121,7 @@ def test_content_file_has_a_random_name_and_the_clean_bytes(upload):
             "ends in “.png”",
         ),
         ("scan.pdf", corpus.image("PNG"), ExtensionMismatch, "extension_mismatch", "in .png"),
-        ("document", corpus.pdf(), ExtensionMismatch, "extension_mismatch", "in .pdf"),
+        ("document", corpus.pdf(), ExtensionMismatch, "extension_mismatch", "has no extension"),
         ("photo.jpg", corpus.image("JPEG")[:300], ImageCorrupt, "image_corrupt", "damaged"),
         ("photo.png", corpus.image("PNG")[:60], ImageCorrupt, "image_corrupt", "damaged"),
     ],
