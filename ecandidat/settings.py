@@ -249,6 +249,7 @@ PIECES_MAX_UPLOAD_BYTES = env.int("PIECES_MAX_UPLOAD_BYTES", default=5 * 1024 * 
 # Above this many pixels an image is refused as a decompression bomb (a 48 Mpx photo passes).
 PIECES_MAX_IMAGE_PIXELS = env.int("PIECES_MAX_IMAGE_PIXELS", default=60_000_000)
 PIECES_MAX_MERGE_FILES = env.int("PIECES_MAX_MERGE_FILES", default=20)
+PIECES_MAX_PDF_PAGES = env.int("PIECES_MAX_PDF_PAGES", default=1000)
 # Antivirus: clamd over a unix socket, or TCP when only the host is set; off when neither is.
 PIECES_CLAMD_SOCKET = env.str("PIECES_CLAMD_SOCKET", default="")
 PIECES_CLAMD_HOST = env.str("PIECES_CLAMD_HOST", default="")

@@ -7,6 +7,7 @@ the language of the page even if the check ran elsewhere.
 
 import math
 
+from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -109,6 +110,19 @@ class PdfEncrypted(UploadRejected):
         "will review your application. Open it, then use “Print” and choose “Save as PDF” (or "
         "remove the password in your PDF reader) and send the new file."
     )
+
+
+class PdfTooComplex(UploadRejected):
+    code = "pdf_too_complex"
+    template = _(
+        "This PDF file is too large to be checked: too many pages (at most %(max_pages)s) or "
+        "too much data once uncompressed. Keep only the pages asked for, print them to a new "
+        "PDF file (“Print”, then “Save as PDF”) and send that one."
+    )
+
+    def __init__(self, name: str = "", **params):
+        params.setdefault("max_pages", settings.PIECES_MAX_PDF_PAGES)
+        super().__init__(name, **params)
 
 
 class ImageTooLarge(UploadRejected):

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from . import images
 from .checks import RENDITIONS, CleanFile, _limit, _pixels, inspect
-from .errors import MergeTooBig, NoFiles, TooManyFiles, UploadRejected
+from .errors import MergeTooBig, NoFiles, PdfTooComplex, TooManyFiles, UploadRejected
 from .names import display_name, split_extension
 from .pdf import rebuild
 from .sniff import FileKind
@@ -52,6 +52,9 @@ def merge_to_pdf(
                 error.name = label
             raise
     shown = display_name(name or split_extension(items[0].name)[0] + ".pdf")
+    pages = sum(len(item.reader.pages) if item.reader else 1 for item in items)
+    if pages > settings.PIECES_MAX_PDF_PAGES:
+        raise PdfTooComplex(shown, max_pages=settings.PIECES_MAX_PDF_PAGES)
     pdf_bytes = sum(len(item.data) for item in items if item.kind == FileKind.PDF)
     has_images = any(item.kind != FileKind.PDF for item in items)
     smallest = None

@@ -14,7 +14,9 @@ and drops the objects nothing points to any more.
 import io
 import logging
 
+from django.conf import settings
 from pypdf import PasswordType, PdfReader, PdfWriter
+from pypdf.errors import LimitReachedError
 from pypdf.generic import (
     ArrayObject,
     DecodedStreamObject,
@@ -24,9 +26,13 @@ from pypdf.generic import (
     StreamObject,
 )
 
-from .errors import PdfEncrypted, PdfUnreadable, UploadRejected
+from .errors import PdfEncrypted, PdfTooComplex, PdfUnreadable, UploadRejected
 
 logger = logging.getLogger(__name__)
+
+# Total of all pages' content streams once inflated; far above real documents (see
+# _decode_contents).
+MAX_DECODED_CONTENT_BYTES = 100 * 1024 * 1024
 
 # Dropped wherever they appear in the rebuilt document.
 UNSAFE_KEYS = frozenset(
@@ -175,8 +181,44 @@ def _scrub(writer: PdfWriter) -> None:
             writer._objects[index] = None
 
 
-def open_pdf(data: bytes, *, name: str) -> PdfReader:
+def _content_streams(page) -> list[StreamObject]:
+    contents = page.get("/Contents")
+    contents = contents.get_object() if contents is not None else None
+    if isinstance(contents, StreamObject):
+        return [contents]
+    if isinstance(contents, ArrayObject):
+        return [item.get_object() for item in contents]
+    return []
+
+
+def _decode_contents(reader: PdfReader, *, name: str) -> None:
+    """Decodes every page's content stream once, within a total budget, keeping none of it.
+
+    A few kilobytes of Flate can inflate to 75 MB (pypdf's cap for one stream), and pypdf
+    caches what it decodes: forty such pages would hold 3 GB. The budget stops that early;
+    a real 5 MB PDF's page contents inflate to a few tens of MB at most.
+    """
+    budget = MAX_DECODED_CONTENT_BYTES
+    for page in reader.pages:
+        if page.mediabox.width <= 0 or page.mediabox.height <= 0:
+            raise PdfUnreadable(name)
+        for stream in _content_streams(page):
+            if not isinstance(stream, StreamObject):
+                raise PdfUnreadable(name)
+            try:
+                budget -= len(stream.get_data())
+            except LimitReachedError as error:
+                raise PdfTooComplex(name) from error
+            finally:
+                if hasattr(stream, "decoded_self"):
+                    stream.decoded_self = None  # drop pypdf's cached copy
+            if budget < 0:
+                raise PdfTooComplex(name)
+
+
+def open_pdf(data: bytes, *, name: str, max_pages: int | None = None) -> PdfReader:
     """A reader on a PDF that opens without a password, every page parsed and its content decoded."""
+    max_pages = settings.PIECES_MAX_PDF_PAGES if max_pages is None else max_pages
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
@@ -188,14 +230,12 @@ def open_pdf(data: bytes, *, name: str) -> PdfReader:
                 opened = False
             if not opened:
                 raise PdfEncrypted(name)
-        if len(reader.pages) == 0:
+        pages = len(reader.pages)
+        if pages == 0:
             raise PdfUnreadable(name)
-        for page in reader.pages:
-            if page.mediabox.width <= 0 or page.mediabox.height <= 0:
-                raise PdfUnreadable(name)
-            contents = page.get_contents()
-            if contents is not None:
-                contents.get_data()
+        if pages > max_pages:
+            raise PdfTooComplex(name)
+        _decode_contents(reader, name=name)
     except UploadRejected:
         raise
     except Exception as error:  # noqa: BLE001 - pypdf raises many kinds on broken input

@@ -17,6 +17,7 @@ from pypdf.generic import (
     FloatObject,
     NameObject,
     NumberObject,
+    StreamObject,
     TextStringObject,
 )
 
@@ -156,6 +157,19 @@ def pdf_with_active_content() -> bytes:
             NameObject("/XFA"): writer._add_object(xfa),
         }
     )
+    return _write(writer)
+
+
+def pdf_content_bomb(pages: int = 3, inflated: int = 40 * MB) -> bytes:
+    """Pages whose content stream is a few dozen KB of Flate that inflates to ``inflated``."""
+    stream_data = zlib.compress(b"q Q " * (inflated // 4), 9)
+    writer = PdfWriter()
+    for _ in range(pages):
+        page = writer.add_blank_page(595, 842)
+        stream = StreamObject()
+        stream[NameObject("/Filter")] = NameObject("/FlateDecode")
+        stream._data = stream_data
+        page[NameObject("/Contents")] = writer._add_object(stream)
     return _write(writer)
 
 

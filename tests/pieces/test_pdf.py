@@ -5,7 +5,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from pieces.files import PdfUnreadable, check_upload
+from pieces.files import PdfTooComplex, PdfUnreadable, check_upload, merge_to_pdf
 from pieces.files.pdf import UNSAFE_KEYS
 
 from . import corpus
@@ -86,3 +86,31 @@ def test_a_multi_page_pdf_keeps_its_pages_in_order(upload):
 
     reader = PdfReader(io.BytesIO(clean.data))
     assert [page.extract_text() for page in reader.pages] == [f"Semestre {n}" for n in range(1, 6)]
+
+
+def test_a_pdf_whose_contents_inflate_to_gigabytes_is_refused_early(upload):
+    data = corpus.pdf_content_bomb(pages=40)
+    assert len(data) < 3 * corpus.MB
+
+    with pytest.raises(PdfTooComplex) as caught:
+        check_upload(upload("bomb.pdf", data))
+
+    assert "too much data once uncompressed" in caught.value.message
+
+
+def test_a_single_inflated_page_within_the_budget_is_accepted(upload):
+    clean = check_upload(
+        upload("heavy.pdf", corpus.pdf_content_bomb(pages=1, inflated=20 * corpus.MB))
+    )
+
+    assert clean.pages == 1
+
+
+def test_too_many_pages_are_refused_alone_and_merged(upload, settings):
+    settings.PIECES_MAX_PDF_PAGES = 3
+
+    with pytest.raises(PdfTooComplex) as caught:
+        check_upload(upload("thesis.pdf", corpus.pdf(pages=4)))
+    assert "at most 3" in caught.value.message
+    with pytest.raises(PdfTooComplex):
+        merge_to_pdf([corpus.pdf(pages=2), corpus.pdf(pages=2)])
