@@ -85,7 +85,7 @@ class Inspected:
     size: tuple[int, int] | None = None  # images: upright width and height
 
 
-def _limit(max_bytes: int | None) -> int:
+def upload_limit(max_bytes: int | None) -> int:
     return settings.PIECES_MAX_UPLOAD_BYTES if max_bytes is None else max_bytes
 
 
@@ -121,7 +121,7 @@ def inspect(
     """Every check but the final rewrite. Bytes without a name skip the extension check."""
     raw_name = name if name is not None else getattr(source, "name", None)
     shown = display_name(raw_name)
-    data = read_bounded(source, max_bytes=_limit(max_bytes), name=shown)
+    data = read_bounded(source, max_bytes=upload_limit(max_bytes), name=shown)
     if not data:
         raise EmptyFile(shown)
     kind = detect_kind(data, name=shown)
@@ -132,11 +132,11 @@ def inspect(
     refuse_polyglot(data, name=shown)
     if kind == FileKind.PDF:
         return Inspected(data, kind, shown, reader=open_pdf(data, name=shown))
-    size = images.verify_image(data, kind, name=shown, max_pixels=_pixels(max_pixels))
+    size = images.verify_image(data, kind, name=shown, max_pixels=pixel_limit(max_pixels))
     return Inspected(data, kind, shown, size=size)
 
 
-def _pixels(max_pixels: int | None) -> int:
+def pixel_limit(max_pixels: int | None) -> int:
     return settings.PIECES_MAX_IMAGE_PIXELS if max_pixels is None else max_pixels
 
 
@@ -153,7 +153,7 @@ def check_upload(
     bytes; ``max_bytes`` defaults to ``settings.PIECES_MAX_UPLOAD_BYTES``. An image whose
     re-encoding would pass the limit is scaled down until it fits.
     """
-    max_bytes = _limit(max_bytes)
+    max_bytes = upload_limit(max_bytes)
     item = inspect(uploaded_file, max_bytes=max_bytes, name=name, max_pixels=max_pixels)
     if item.kind == FileKind.PDF:
         data, pages = rebuild([item.reader], name=item.name)
@@ -168,7 +168,7 @@ def check_upload(
             item.data,
             item.kind,
             name=item.name,
-            max_pixels=_pixels(max_pixels),
+            max_pixels=pixel_limit(max_pixels),
             output=output,
             max_side=max_side,
             quality=quality,

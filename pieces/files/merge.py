@@ -2,7 +2,7 @@
 
 Candidates photograph a document page by page with their phone; twelve-megapixel photos weigh
 2 to 5 MB each, so ten of them never fit the limit as they are. Photos become A4-sized PDF pages
-and are reduced step by step (dimensions, then JPEG quality, see ``RENDITIONS``) until the
+and are reduced step by step (dimensions, then JPEG quality, see ``MERGE_RENDITIONS``) until the
 whole document fits, down to a size that stays readable; PDFs are kept as they are (only
 rewritten clean), so when they alone are too big the error says so.
 """
@@ -13,7 +13,7 @@ from django.conf import settings
 from pypdf import PdfReader
 
 from . import images
-from .checks import RENDITIONS, CleanFile, _limit, _pixels, inspect
+from .checks import RENDITIONS, CleanFile, inspect, pixel_limit, upload_limit
 from .errors import MergeTooBig, NoFiles, PdfTooComplex, TooManyFiles, UploadRejected
 from .names import display_name, split_extension
 from .pdf import rebuild
@@ -34,7 +34,7 @@ def merge_to_pdf(
     ``files`` holds ``UploadedFile`` objects or bytes. A refused file raises its own
     ``UploadRejected`` with ``name`` set, so the view can say which one is at fault.
     """
-    max_bytes = _limit(max_bytes)
+    max_bytes = upload_limit(max_bytes)
     max_files = settings.PIECES_MAX_MERGE_FILES if max_files is None else max_files
     if not files:
         raise NoFiles()
@@ -74,7 +74,7 @@ def merge_to_pdf(
                 item.data,
                 item.kind,
                 name=item.name,
-                max_pixels=_pixels(max_pixels),
+                max_pixels=pixel_limit(max_pixels),
                 output="PDF",
                 max_side=max_side,
                 quality=quality,
