@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from pieces.files import CleanFile, UploadRejected, check_upload
+from pieces.files import CleanFile, UploadRejected, check_upload, merge_to_pdf
 from pieces.files.sniff import JPEG_MAGIC, PDF_MAGIC, PNG_MAGIC
 
 from . import corpus
@@ -82,3 +82,27 @@ def test_damaged_real_files_are_refused_or_come_out_clean(seed, edits, cut):
 def test_the_seeds_themselves_pass(name):
     seed = {"a.pdf": "pdf", "a.jpg": "jpeg", "a.png": "png"}[name]
     assert _check(name, SEEDS[seed]) is not None
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    parts=st.lists(
+        st.one_of(
+            st.sampled_from(sorted(SEEDS)).map(SEEDS.get),
+            st.binary(max_size=512),
+            st.sampled_from([PDF_MAGIC, JPEG_MAGIC, PNG_MAGIC]).flatmap(
+                lambda magic: st.binary(max_size=512).map(lambda tail: magic + tail)
+            ),
+        ),
+        max_size=4,
+    )
+)
+def test_merging_anything_gives_a_clean_pdf_or_a_refusal(parts):
+    try:
+        result = merge_to_pdf(parts)
+    except UploadRejected as error:
+        assert error.message
+        return
+    assert result.kind == "pdf" and result.pages >= len(parts)
+    for forbidden in corpus.FORBIDDEN_PDF_NAMES:
+        assert forbidden not in result.data
