@@ -213,7 +213,7 @@ def png_bomb(side: int = 100_000) -> bytes:
     """A 1-bit side × side PNG of a few kilobytes that would decode to gigabytes."""
     row = b"\x00" + b"\x00" * ((side + 7) // 8)
     compressor = zlib.compressobj(9)
-    body = b"".join(compressor.compress(row) for _ in range(1000)) + compressor.flush()
+    body = b"".join(compressor.compress(row) for _ in range(100)) + compressor.flush()
     header = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n"

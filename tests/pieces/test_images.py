@@ -5,7 +5,7 @@ import io
 import pytest
 from PIL import Image
 
-from pieces.files import FileKind, FileTooBig, check_upload
+from pieces.files import FileKind, FileTooBig, ImageTooLarge, check_upload
 
 from . import corpus
 
@@ -79,3 +79,13 @@ def test_a_png_that_can_not_fit_even_scaled_down_is_refused(upload):
 
     with pytest.raises(FileTooBig):
         check_upload(upload("noise.png", data), max_bytes=len(data) // 3 + len(data) // 3)
+
+
+def test_the_png_bomb_is_a_few_kilobytes_and_refused_from_its_header(upload):
+    bomb = corpus.png_bomb()
+    assert len(bomb) < 4 * 1024
+
+    with pytest.raises(ImageTooLarge) as caught:
+        check_upload(upload("bomb.png", bomb))
+
+    assert caught.value.params["width"] == caught.value.params["height"] == 100_000
