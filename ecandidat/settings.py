@@ -255,6 +255,19 @@ STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=PRODUCTION)
 # Phone numbers typed without a prefix are French ones.
 PHONENUMBER_DEFAULT_REGION = "FR"
 
+# --- Pieces (uploaded documents) -------------------------------------------------------------
+# One file per document, checked and rewritten before it is stored (pieces/files/).
+PIECES_MAX_UPLOAD_BYTES = env.int("PIECES_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
+# Above this many pixels an image is refused as a decompression bomb (a 48 Mpx photo passes).
+PIECES_MAX_IMAGE_PIXELS = env.int("PIECES_MAX_IMAGE_PIXELS", default=60_000_000)
+PIECES_MAX_MERGE_FILES = env.int("PIECES_MAX_MERGE_FILES", default=20)
+PIECES_MAX_PDF_PAGES = env.int("PIECES_MAX_PDF_PAGES", default=1000)
+# Antivirus: clamd over a unix socket, or TCP when only the host is set; off when neither is.
+PIECES_CLAMD_SOCKET = env.str("PIECES_CLAMD_SOCKET", default="")
+PIECES_CLAMD_HOST = env.str("PIECES_CLAMD_HOST", default="")
+PIECES_CLAMD_PORT = env.int("PIECES_CLAMD_PORT", default=3310)
+PIECES_CLAMD_TIMEOUT = env.float("PIECES_CLAMD_TIMEOUT", default=30.0)
+
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

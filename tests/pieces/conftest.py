@@ -1,0 +1,18 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Messages are asserted in English unless a test activates French itself."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def upload():
+    def make(name: str, data: bytes, content_type: str = "application/octet-stream"):
+        return SimpleUploadedFile(name, data, content_type=content_type)
+
+    return make
