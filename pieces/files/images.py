@@ -11,6 +11,7 @@ decoded: a 100 000 × 100 000 PNG of a few kilobytes would need gigabytes of mem
 
 import io
 import warnings
+from contextlib import contextmanager
 
 from PIL import Image, ImageFile, ImageOps, JpegImagePlugin, PngImagePlugin
 
@@ -23,6 +24,18 @@ warnings.simplefilter("error", Image.DecompressionBombWarning)
 _PLUGINS = {FileKind.JPEG: JpegImagePlugin.JpegImageFile, FileKind.PNG: PngImagePlugin.PngImageFile}
 _BOMB_ERRORS = (Image.DecompressionBombError, Image.DecompressionBombWarning)
 A4_INCHES = (8.27, 11.69)
+
+
+@contextmanager
+def _strict_decoding():
+    """WeasyPrint (imported by the PDF renderer) turns Pillow's LOAD_TRUNCATED_IMAGES on for
+    the whole process; a candidate's truncated photo must still be refused as damaged."""
+    previous = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = previous
 
 
 def _open(data: bytes, kind: FileKind, *, name: str, max_pixels: int) -> ImageFile.ImageFile:
@@ -48,10 +61,11 @@ def _decode(image: ImageFile.ImageFile, *, name: str, max_side: int | None = Non
     filter, which Pillow antialiases when shrinking: as legible as Lanczos, twice as fast.
     """
     try:
-        if max_side and max(image.size) > max_side:
-            image.thumbnail((max_side, max_side), Image.Resampling.BILINEAR, reducing_gap=2.0)
-        else:
-            image.load()
+        with _strict_decoding():
+            if max_side and max(image.size) > max_side:
+                image.thumbnail((max_side, max_side), Image.Resampling.BILINEAR, reducing_gap=2.0)
+            else:
+                image.load()
         return ImageOps.exif_transpose(image)
     except _BOMB_ERRORS as error:
         raise ImageTooLarge(name, width=image.width, height=image.height, limit="?") from error
@@ -88,7 +102,8 @@ def verify_image(data: bytes, kind: FileKind, *, name: str, max_pixels: int) -> 
     image = _open(data, kind, name=name, max_pixels=max_pixels)
     with image:
         try:
-            image.load()
+            with _strict_decoding():
+                image.load()
             orientation = image.getexif().get(0x0112)
         except _BOMB_ERRORS as error:
             raise ImageTooLarge(name, width=image.width, height=image.height, limit="?") from error

@@ -137,6 +137,23 @@ def test_the_bad_files_corpus_is_refused_each_for_its_reason(
     assert words in caught.value.message
 
 
+@pytest.mark.parametrize("kind", ["JPEG", "PNG"])
+def test_truncated_images_are_refused_even_once_weasyprint_is_loaded(upload, kind):
+    """WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process (the PDF copy
+    imports it): that once let a truncated photo through when both ran in one worker."""
+    from PIL import ImageFile
+
+    import ecandidat.pdf  # noqa: F401 - the import is the point
+
+    previous = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = True
+    try:
+        with pytest.raises(ImageCorrupt):
+            check_upload(upload(f"photo.{kind.lower()}", corpus.image(kind)[:300]))
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
 class SizeOnly:
     """An upload that can only tell its size: reading it fails the test."""
 
