@@ -1,0 +1,300 @@
+"""Writes on the outbox: ``notify`` (the one entry point other apps call), delivery, the sweep
+and staff's "send again".
+
+Delivery protocol (docs/notifications.md explains the guarantees):
+1. claim: in a short transaction, lock the row (SKIP LOCKED), check it is due, move it to
+   ``sending`` with a lease, count the attempt; commit.
+2. send over SMTP, outside any transaction (no lock held during network I/O).
+3. record: one autocommit UPDATE to ``sent`` with the server's answer, right after the server's
+   "250"; or back to ``pending`` with a backed-off ``next_attempt_at`` (``failed`` after the last
+   attempt).
+A worker killed between 1 and 3 leaves the row in ``sending``: once the lease is over, the sweep
+queues it again.
+"""
+
+import datetime
+import hashlib
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.message import make_msgid
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from .events import Event
+from .models import Outbox, OutboxAttachment, Status
+from .rendering import render
+
+logger = logging.getLogger(__name__)
+
+
+class UnknownEvent(ValueError):
+    pass
+
+
+class NoAddress(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    mimetype: str = "application/pdf"
+
+
+def idempotency_key(*, event: str, object_key: str, address: str) -> str:
+    raw = "\x1f".join([event, object_key, address.strip().lower()])
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def plain(value):
+    """Context values as the templates will see them: strings, numbers, lists and dicts of them.
+    Models, requests and lazy strings become strings, so nothing live leaks into a mail."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [plain(v) for v in value]
+    return str(value)
+
+
+def common_context(*, recipient) -> dict:
+    site_url = settings.SITE_URL.rstrip("/")
+    context = {
+        "institution_name": settings.INSTITUTION_NAME,
+        "support_email": settings.SUPPORT_EMAIL,
+        "site_url": site_url,
+        "messages_url": site_url + reverse("notifications:message_list"),
+        "full_name": "",
+        "first_name": "",
+        "candidate_number": "",
+    }
+    if recipient is not None:
+        context.update(
+            full_name=recipient.get_full_name(),
+            first_name=recipient.first_name,
+            candidate_number=recipient.candidate_number,
+        )
+    return context
+
+
+def notify(
+    *,
+    event: str,
+    recipient=None,
+    to: str | None = None,
+    language: str | None = None,
+    context: dict,
+    object_key: str,
+    cc: Sequence[str] = (),
+    attachments: Iterable[Attachment] = (),
+) -> Outbox:
+    """Writes the mail in the current transaction and queues its delivery after commit.
+
+    ``object_key`` names what the mail is about ("candidature:42:received"): the same event,
+    object and address give one mail, however often this is called.
+    """
+    if event not in Event.values:
+        raise UnknownEvent(event)
+    address = (to or (recipient.email if recipient is not None else "")).strip()
+    if not address:
+        raise NoAddress(event)
+    key = idempotency_key(event=event, object_key=object_key, address=address)
+    existing = Outbox.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    if recipient is not None:
+        language = recipient.language or language
+    language = (language or settings.LANGUAGE_CODE)[:2]
+    rendered = render(
+        event=event,
+        context={**common_context(recipient=recipient), **plain(context)},
+        language=language,
+    )
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            row = Outbox.objects.create(
+                event=event,
+                object_key=object_key[:200],
+                idempotency_key=key,
+                recipient=recipient,
+                to_address=address,
+                cc=[c.strip() for c in cc if c and c.strip()],
+                language=language,
+                message_id=make_msgid(domain=settings.NOTIFICATIONS_MESSAGE_ID_DOMAIN),
+                subject=rendered.subject[:255],
+                body_text=rendered.body_text,
+                body_html=rendered.body_html,
+                next_attempt_at=now,
+                queued_at=now,
+                created_at=now,
+            )
+            OutboxAttachment.objects.bulk_create(
+                OutboxAttachment(
+                    outbox=row, filename=a.filename, mimetype=a.mimetype, content=a.content
+                )
+                for a in attachments
+            )
+    except IntegrityError:
+        # A concurrent call with the same key committed first: its row is the mail.
+        return Outbox.objects.get(idempotency_key=key)
+    transaction.on_commit(lambda: enqueue(outbox_id=row.pk))
+    return row
+
+
+def enqueue(*, outbox_id: int) -> bool:
+    """Hands a row to Celery. A broker that is down loses nothing: the row stays pending,
+    marked as never queued, and the sweep queues it once the broker is back."""
+    from .tasks import deliver_outbox
+
+    try:
+        deliver_outbox.delay(outbox_id)
+    except Exception:
+        logger.warning(
+            "outbox %s: broker unreachable, left for the sweep", outbox_id, exc_info=True
+        )
+        Outbox.objects.filter(pk=outbox_id, status=Status.PENDING).update(queued_at=None)
+        return False
+    return True
+
+
+def backoff(attempts: int) -> datetime.timedelta:
+    """1, 2, 4, 8... times the base delay, capped at a day."""
+    seconds = settings.NOTIFICATIONS_BACKOFF_SECONDS * 2 ** max(attempts - 1, 0)
+    return datetime.timedelta(seconds=min(seconds, 86400))
+
+
+def _claim(*, outbox_id: int, now: datetime.datetime) -> Outbox | None:
+    with transaction.atomic():
+        row = (
+            Outbox.objects.select_for_update(skip_locked=True)
+            .filter(pk=outbox_id)
+            .filter(
+                Q(status=Status.PENDING, next_attempt_at__lte=now)
+                | Q(status=Status.SENDING, lease_until__lt=now)
+            )
+            .first()
+        )
+        if row is None:
+            return None  # sent, failed, not due, or held by a live worker
+        row.status = Status.SENDING
+        row.attempts += 1
+        row.lease_until = now + datetime.timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS)
+        row.save(update_fields=["status", "attempts", "lease_until"])
+    return row
+
+
+def build_message(row: Outbox, connection=None) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=row.subject,
+        body=row.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[row.to_address],
+        cc=row.cc,
+        headers={"Message-ID": row.message_id, "Auto-Submitted": "auto-generated"},
+        connection=connection,
+    )
+    if row.body_html:
+        message.attach_alternative(row.body_html, "text/html")
+    for attachment in row.attachments.all():
+        message.attach(attachment.filename, bytes(attachment.content), attachment.mimetype)
+    return message
+
+
+def outbox_deliver(*, outbox_id: int, now: datetime.datetime | None = None) -> str:
+    """Sends one row if it is due and nobody else holds it. Safe to call any number of times."""
+    now = now or timezone.now()
+    row = _claim(outbox_id=outbox_id, now=now)
+    if row is None:
+        return "skipped"
+    connection = get_connection(fail_silently=False)
+    message = build_message(row, connection=connection)
+    try:
+        message.send()
+    except Exception as exc:
+        if getattr(message, "smtp_response", ""):
+            # Accepted, then closing the connection failed: it is sent all the same.
+            logger.warning("outbox %s sent, then: %s", row.pk, exc)
+            return _mark_sent(row, message, connection)
+        failed = row.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS
+        Outbox.objects.filter(pk=row.pk, status=Status.SENDING).update(
+            status=Status.FAILED if failed else Status.PENDING,
+            next_attempt_at=now + backoff(row.attempts),
+            queued_at=None,
+            lease_until=None,
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+        )
+        logger.warning("outbox %s attempt %s failed: %s", row.pk, row.attempts, exc)
+        return "failed" if failed else "retry"
+    return _mark_sent(row, message, connection)
+
+
+def _mark_sent(row: Outbox, message, connection) -> str:
+    # The duplicate window: from the server's "250" to this single UPDATE's commit.
+    Outbox.objects.filter(pk=row.pk, status=Status.SENDING).update(
+        status=Status.SENT,
+        sent_at=timezone.now(),
+        lease_until=None,
+        smtp_response=getattr(message, "smtp_response", "")
+        or f"accepted by {type(connection).__module__}.{type(connection).__name__}",
+        last_error="",
+    )
+    return "sent"
+
+
+def due_rows(*, now: datetime.datetime):
+    requeue_before = now - datetime.timedelta(seconds=settings.NOTIFICATIONS_REQUEUE_AFTER_SECONDS)
+    return Outbox.objects.filter(
+        Q(
+            Q(queued_at__isnull=True) | Q(queued_at__lte=requeue_before),
+            status=Status.PENDING,
+            next_attempt_at__lte=now,
+        )
+        | Q(status=Status.SENDING, lease_until__lt=now)
+    )
+
+
+def outbox_sweep(*, now: datetime.datetime | None = None, limit: int = 1000) -> int:
+    """Queues rows that are due and not recently queued (broker was down, SMTP error, worker
+    killed). A row queued twice is sent once: the claim decides."""
+    now = now or timezone.now()
+    ids = list(due_rows(now=now).order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
+    # Stamped before queuing: the next sweep leaves them alone for a while.
+    Outbox.objects.filter(pk__in=ids).update(queued_at=now)
+    queued = sum(enqueue(outbox_id=pk) for pk in ids)
+    if ids:
+        logger.info("outbox sweep: %s due, %s queued", len(ids), queued)
+    return queued
+
+
+def outbox_send_again(*, outbox_ids: Iterable[int], actor) -> int:
+    """Staff's "send again": the rows start over with fresh attempts, whatever their status
+    (a candidate who says a mail never arrived gets it once more)."""
+    now = timezone.now()
+    with transaction.atomic():
+        ids = list(
+            Outbox.objects.select_for_update()
+            .filter(pk__in=list(outbox_ids))
+            .exclude(status=Status.SENDING, lease_until__gte=now)
+            .values_list("pk", flat=True)
+        )
+        Outbox.objects.filter(pk__in=ids).update(
+            status=Status.PENDING,
+            attempts=0,
+            next_attempt_at=now,
+            queued_at=now,
+            lease_until=None,
+            last_error="",
+        )
+        for pk in ids:
+            transaction.on_commit(lambda pk=pk: enqueue(outbox_id=pk))
+    logger.info("outbox send again by %s: %s", getattr(actor, "pk", actor), ids)
+    return len(ids)
