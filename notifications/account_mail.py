@@ -5,6 +5,7 @@ import hashlib
 import uuid
 
 from allauth.account.adapter import get_adapter
+from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sites.shortcuts import get_current_site
@@ -49,7 +50,7 @@ def _object_key(template_prefix: str, context: dict) -> str:
 
 def _allauth_rendering(template_prefix: str, email: str, context: dict) -> dict:
     """Mails we have no template for (MFA notices...) keep allauth's wording."""
-    request = context.get("request")
+    request = context.get("request") or allauth_context.request
     message = get_adapter().render_mail(
         template_prefix,
         email,

@@ -65,9 +65,9 @@ def plain(value):
     return str(value)
 
 
-def common_context(*, recipient) -> dict:
+def common_context() -> dict:
     site_url = settings.SITE_URL.rstrip("/")
-    context = {
+    return {
         "institution_name": settings.INSTITUTION_NAME,
         "support_email": settings.SUPPORT_EMAIL,
         "site_url": site_url,
@@ -76,13 +76,17 @@ def common_context(*, recipient) -> dict:
         "first_name": "",
         "candidate_number": "",
     }
-    if recipient is not None:
-        context.update(
-            full_name=recipient.get_full_name(),
-            first_name=recipient.first_name,
-            candidate_number=recipient.candidate_number,
-        )
-    return context
+
+
+def recipient_context(recipient) -> dict:
+    """Who the mail is addressed to, from the account itself: a caller cannot get it wrong."""
+    if recipient is None:
+        return {}
+    return {
+        "full_name": recipient.get_full_name(),
+        "first_name": recipient.first_name,
+        "candidate_number": recipient.candidate_number,
+    }
 
 
 def notify(
@@ -115,7 +119,7 @@ def notify(
     language = (language or settings.LANGUAGE_CODE)[:2]
     rendered = render(
         event=event,
-        context={**common_context(recipient=recipient), **plain(context)},
+        context={**common_context(), **plain(context), **recipient_context(recipient)},
         language=language,
     )
     now = timezone.now()
@@ -252,13 +256,11 @@ def _mark_sent(row: Outbox, message, connection) -> str:
 
 def due_rows(*, now: datetime.datetime):
     requeue_before = now - datetime.timedelta(seconds=settings.NOTIFICATIONS_REQUEUE_AFTER_SECONDS)
+    not_recently_queued = Q(queued_at__isnull=True) | Q(queued_at__lte=requeue_before)
     return Outbox.objects.filter(
-        Q(
-            Q(queued_at__isnull=True) | Q(queued_at__lte=requeue_before),
-            status=Status.PENDING,
-            next_attempt_at__lte=now,
-        )
-        | Q(status=Status.SENDING, lease_until__lt=now)
+        not_recently_queued,
+        Q(status=Status.PENDING, next_attempt_at__lte=now)
+        | Q(status=Status.SENDING, lease_until__lt=now),
     )
 
 
