@@ -229,9 +229,11 @@ def outbox_deliver(*, outbox_id: int, now: datetime.datetime | None = None) -> s
             logger.warning("outbox %s sent, then: %s", row.pk, exc)
             return _mark_sent(row, message, connection)
         failed = row.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS
+        # The delay counts from the failure, not from the claim (a slow server ate into it).
+        failed_at = max(now, timezone.now())
         Outbox.objects.filter(pk=row.pk, status=Status.SENDING).update(
             status=Status.FAILED if failed else Status.PENDING,
-            next_attempt_at=now + backoff(row.attempts),
+            next_attempt_at=failed_at + backoff(row.attempts),
             queued_at=None,
             lease_until=None,
             last_error=f"{type(exc).__name__}: {exc}"[:2000],
