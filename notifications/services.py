@@ -12,9 +12,13 @@ A worker killed between 1 and 3 leaves the row in ``sending``: once the lease is
 queues it again.
 """
 
+import contextlib
 import datetime
 import hashlib
 import logging
+import os
+import smtplib
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -22,7 +26,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.message import make_msgid
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -177,26 +181,72 @@ def backoff(attempts: int) -> datetime.timedelta:
 
 
 def _claim(*, outbox_id: int, now: datetime.datetime) -> Outbox | None:
-    with transaction.atomic():
-        row = (
-            Outbox.objects.select_for_update(skip_locked=True)
-            .filter(pk=outbox_id)
-            .filter(
-                Q(status=Status.PENDING, next_attempt_at__lte=now)
-                | Q(status=Status.SENDING, lease_until__lt=now)
-            )
-            .first()
+    """One conditional UPDATE is the claim: of two workers, the second re-reads the row after
+    the first commits, finds it no longer due, and updates nothing."""
+    claimed = (
+        Outbox.objects.filter(pk=outbox_id)
+        .filter(
+            Q(status=Status.PENDING, next_attempt_at__lte=now)
+            | Q(status=Status.SENDING, lease_until__lt=now)
         )
-        if row is None:
-            return None  # sent, failed, not due, or held by a live worker
-        row.status = Status.SENDING
-        row.attempts += 1
-        row.lease_until = now + datetime.timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS)
-        row.save(update_fields=["status", "attempts", "lease_until"])
-    return row
+        .update(
+            status=Status.SENDING,
+            attempts=F("attempts") + 1,
+            lease_until=now + datetime.timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS),
+        )
+    )
+    if not claimed:
+        return None  # sent, failed, not due, or held by a live worker
+    return Outbox.objects.get(pk=outbox_id)
 
 
-def build_message(row: Outbox, connection=None) -> EmailMultiAlternatives:
+class ConnectionCache:
+    """One mail connection per worker process, reused from task to task (a new SMTP session
+    per mail costs a TCP handshake, EHLO and QUIT), closed when idle too long for the server."""
+
+    def __init__(self):
+        self.clear()
+
+    def clear(self):
+        connection = getattr(self, "connection", None)
+        self.connection, self.key, self.last_used = None, None, 0.0
+        if connection is not None:
+            with contextlib.suppress(Exception):
+                connection.close()
+
+    def get(self):
+        key = (settings.EMAIL_BACKEND, os.getpid())
+        idle = time.monotonic() - self.last_used
+        if self.connection is None or self.key != key or idle > settings.EMAIL_TIMEOUT:
+            self.clear()
+            self.connection = get_connection(fail_silently=False)
+            self.connection.open()
+            self.key = key
+        self.last_used = time.monotonic()
+        return self.connection
+
+
+connection_cache = ConnectionCache()
+
+
+def _send(message) -> None:
+    reused = connection_cache.connection is not None
+    message.connection = connection_cache.get()
+    try:
+        message.send()
+    except (smtplib.SMTPServerDisconnected, ConnectionError):
+        connection_cache.clear()
+        if not reused or getattr(message, "smtp_response", ""):
+            raise
+        # The server dropped the idle session we kept: once more on a new one.
+        message.connection = connection_cache.get()
+        message.send()
+    except Exception:
+        connection_cache.clear()
+        raise
+
+
+def build_message(row: Outbox) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=row.subject,
         body=row.body_text,
@@ -204,7 +254,6 @@ def build_message(row: Outbox, connection=None) -> EmailMultiAlternatives:
         to=[row.to_address],
         cc=row.cc,
         headers={"Message-ID": row.message_id, "Auto-Submitted": "auto-generated"},
-        connection=connection,
     )
     if row.body_html:
         message.attach_alternative(row.body_html, "text/html")
@@ -219,19 +268,20 @@ def outbox_deliver(*, outbox_id: int, now: datetime.datetime | None = None) -> s
     row = _claim(outbox_id=outbox_id, now=now)
     if row is None:
         return "skipped"
-    connection = get_connection(fail_silently=False)
-    message = build_message(row, connection=connection)
+    message = build_message(row)
     try:
-        message.send()
+        _send(message)
     except Exception as exc:
         if getattr(message, "smtp_response", ""):
-            # Accepted, then closing the connection failed: it is sent all the same.
+            # Accepted, then the connection failed: it is sent all the same.
             logger.warning("outbox %s sent, then: %s", row.pk, exc)
-            return _mark_sent(row, message, connection)
+            return _mark_sent(row, message)
         failed = row.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS
         # The delay counts from the failure, not from the claim (a slow server ate into it).
         failed_at = max(now, timezone.now())
-        Outbox.objects.filter(pk=row.pk, status=Status.SENDING).update(
+        # Fenced by the attempt number: a worker whose lease ran out cannot overwrite a newer
+        # claim.
+        Outbox.objects.filter(pk=row.pk, status=Status.SENDING, attempts=row.attempts).update(
             status=Status.FAILED if failed else Status.PENDING,
             next_attempt_at=failed_at + backoff(row.attempts),
             queued_at=None,
@@ -240,10 +290,11 @@ def outbox_deliver(*, outbox_id: int, now: datetime.datetime | None = None) -> s
         )
         logger.warning("outbox %s attempt %s failed: %s", row.pk, row.attempts, exc)
         return "failed" if failed else "retry"
-    return _mark_sent(row, message, connection)
+    return _mark_sent(row, message)
 
 
-def _mark_sent(row: Outbox, message, connection) -> str:
+def _mark_sent(row: Outbox, message) -> str:
+    connection = message.connection
     # The duplicate window: from the server's "250" to this single UPDATE's commit.
     Outbox.objects.filter(pk=row.pk, status=Status.SENDING).update(
         status=Status.SENT,

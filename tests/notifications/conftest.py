@@ -46,6 +46,16 @@ def wait_until(predicate, *, timeout=60.0, what="condition"):
     raise AssertionError(f"timed out waiting for {what}")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_mail_connection():
+    """Each test gets the mail backend its settings name, not the one a previous test opened."""
+    from notifications.services import connection_cache
+
+    connection_cache.clear()
+    yield
+    connection_cache.clear()
+
+
 class Sink:
     """aiosmtpd handler that keeps every accepted mail; can refuse, or hang on the first MAIL
     FROM (to kill the worker while it is in the middle of a send)."""
@@ -53,6 +63,7 @@ class Sink:
     def __init__(self):
         self.accepted = []  # (time, envelope content as text, recipients)
         self.attempts = []  # time of every DATA command, accepted or refused
+        self.peers = []  # client (host, port) of each accepted mail: one per SMTP session
         self.refuse = False
         self.hang_first_mail = False
         self.hanging = threading.Event()
@@ -75,6 +86,7 @@ class Sink:
         self.accepted.append(
             (time.time(), envelope.content.decode("utf-8", "replace"), envelope.rcpt_tos)
         )
+        self.peers.append(session.peer)
         return f"250 2.0.0 Ok: queued as SINK{len(self.accepted)}"
 
 
@@ -113,9 +125,10 @@ def smtp_sink():
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
     sink.port = port
+    sink.controller = controller
     yield sink
     sink.release.set()
-    controller.stop()
+    sink.controller.stop()
 
 
 def use_broker(url: str):

@@ -160,11 +160,19 @@ def test_concurrent_insert_of_the_same_key_returns_the_winner(monkeypatch):
     assert Outbox.objects.count() == 1
 
 
-class Refusing:
-    """A backend whose server refuses every mail."""
-
+class FakeBackend:
     def __init__(self, *args, **kwargs):
         pass
+
+    def open(self):
+        pass
+
+    def close(self):
+        pass
+
+
+class Refusing(FakeBackend):
+    """A backend whose server refuses every mail."""
 
     def send_messages(self, messages):
         raise smtplib.SMTPDataError(451, b"4.3.0 try again later")
@@ -249,10 +257,7 @@ def test_expired_lease_is_claimed_again_and_sent(mailoutbox, monkeypatch):
 def test_accepted_mail_counts_as_sent_even_if_closing_fails(
     monkeypatch, django_capture_on_commit_callbacks
 ):
-    class AcceptsThenBreaks:
-        def __init__(self, *args, **kwargs):
-            pass
-
+    class AcceptsThenBreaks(FakeBackend):
         def send_messages(self, messages):
             messages[0].smtp_response = "250 2.0.0 Ok: queued as ABC"
             raise smtplib.SMTPServerDisconnected("during QUIT")
