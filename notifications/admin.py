@@ -70,7 +70,11 @@ class OutboxAdmin(admin.ModelAdmin):
     def recipient_link(self, obj):
         return str(obj.recipient) if obj.recipient_id else "-"
 
-    @admin.action(description=_("Send again"), permissions=["view"])
+    def has_send_permission(self, request):
+        # Rows are read-only in the admin; the right to change them is the right to resend.
+        return request.user.has_perm("notifications.change_outbox")
+
+    @admin.action(description=_("Send again"), permissions=["send"])
     def send_again(self, request, queryset):
         count = outbox_send_again(
             outbox_ids=queryset.values_list("pk", flat=True), actor=request.user

@@ -166,9 +166,7 @@ def enqueue(*, outbox_id: int) -> bool:
     try:
         deliver_outbox.delay(outbox_id)
     except Exception:
-        logger.warning(
-            "outbox %s: broker unreachable, left for the sweep", outbox_id, exc_info=True
-        )
+        logger.warning("outbox %s: not queued, left for the sweep", outbox_id, exc_info=True)
         Outbox.objects.filter(pk=outbox_id, status=Status.PENDING).update(queued_at=None)
         return False
     return True

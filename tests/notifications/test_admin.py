@@ -77,3 +77,15 @@ def test_override_is_validated_and_previewed(staff_client):
     assert "{{ refused_pieces }}" not in page  # only this event's variables
     assert "{{ programme_title }}" in page
     assert template.event == Event.APPLICATION_COMPLETE
+
+
+def test_send_again_needs_the_change_permission(client):
+    from django.contrib.auth.models import Permission
+
+    viewer = UserFactory(is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_outbox"))
+    client.force_login(viewer)
+    row = OutboxFactory(failed=True)
+    page = client.get(reverse("admin:notifications_outbox_changelist")).content.decode()
+    assert row.to_address in page
+    assert "send_again" not in page
