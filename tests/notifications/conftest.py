@@ -100,7 +100,8 @@ def postgres_db(transactional_db):
 
 
 @pytest.fixture
-def redis_broker():
+def redis_broker(postgres_db):
+    """Checked after the database: a test that skips must not flush the queue first."""
     import redis
 
     client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
