@@ -185,7 +185,11 @@ def _claim(*, outbox_id: int, now: datetime.datetime) -> Outbox | None:
         Outbox.objects.filter(pk=outbox_id)
         .filter(
             Q(status=Status.PENDING, next_attempt_at__lte=now)
-            | Q(status=Status.SENDING, lease_until__lt=now)
+            | Q(
+                status=Status.SENDING,
+                lease_until__lt=now,
+                attempts__lt=settings.NOTIFICATIONS_MAX_ATTEMPTS,
+            )
         )
         .update(
             status=Status.SENDING,
@@ -266,11 +270,12 @@ def outbox_deliver(*, outbox_id: int, now: datetime.datetime | None = None) -> s
     row = _claim(outbox_id=outbox_id, now=now)
     if row is None:
         return "skipped"
-    message = build_message(row)
+    message = None
     try:
+        message = build_message(row)
         _send(message)
     except Exception as exc:
-        if getattr(message, "smtp_response", ""):
+        if message is not None and getattr(message, "smtp_response", ""):
             # Accepted, then the connection failed: it is sent all the same.
             logger.warning("outbox %s sent, then: %s", row.pk, exc)
             return _mark_sent(row, message)
@@ -319,6 +324,16 @@ def outbox_sweep(*, now: datetime.datetime | None = None, limit: int = 1000) -> 
     """Queues rows that are due and not recently queued (broker was down, SMTP error, worker
     killed). A row queued twice is sent once: the claim decides."""
     now = now or timezone.now()
+    # A worker died during the last allowed attempt (perhaps this mail kills it): give up.
+    Outbox.objects.filter(
+        status=Status.SENDING,
+        lease_until__lt=now,
+        attempts__gte=settings.NOTIFICATIONS_MAX_ATTEMPTS,
+    ).update(
+        status=Status.FAILED,
+        lease_until=None,
+        last_error="the worker gave no news during the last attempt (killed?)",
+    )
     ids = list(due_rows(now=now).order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
     # Stamped before queuing: the next sweep leaves them alone for a while.
     Outbox.objects.filter(pk__in=ids).update(queued_at=now)

@@ -302,3 +302,31 @@ def test_send_again_restarts_sent_and_failed_rows(mailoutbox, django_capture_on_
         assert outbox_send_again(outbox_ids=[sent.pk, failed.pk], actor=staff) == 2
     assert len(mailoutbox) == 2
     assert set(Outbox.objects.values_list("status", "attempts")) == {(Status.SENT, 1)}
+
+
+def test_a_row_whose_worker_dies_on_the_last_attempt_is_failed(settings, monkeypatch):
+    settings.NOTIFICATIONS_MAX_ATTEMPTS = 2
+    monkeypatch.setattr(services, "enqueue", lambda *, outbox_id: True)
+    row = _notify(UserFactory())
+    now = timezone.now()
+    Outbox.objects.filter(pk=row.pk).update(
+        status=Status.SENDING, attempts=2, lease_until=now - datetime.timedelta(seconds=1)
+    )
+    assert outbox_deliver(outbox_id=row.pk, now=now) == "skipped"
+    assert outbox_sweep(now=now) == 0
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (Status.FAILED, 2)
+    assert "last attempt" in row.last_error
+
+
+def test_a_mail_that_cannot_be_built_counts_as_a_failed_attempt(monkeypatch):
+    def broken(row):
+        raise ValueError("attachment unreadable")
+
+    monkeypatch.setattr(services, "enqueue", lambda *, outbox_id: True)
+    monkeypatch.setattr(services, "build_message", broken)
+    row = _notify(UserFactory())
+    assert outbox_deliver(outbox_id=row.pk) == "retry"
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (Status.PENDING, 1)
+    assert "attachment unreadable" in row.last_error
