@@ -25,6 +25,16 @@ def _status(pk):
     return Outbox.objects.values_list("status", flat=True).get(pk=pk)
 
 
+def _sweep_until(pk, status):
+    """Plays the beat: sweeps (queuing to the real worker) until the row reaches the status."""
+
+    def swept():
+        outbox_sweep()
+        return _status(pk) == status
+
+    wait_until(swept, what=f"outbox {pk} to become {status}")
+
+
 def test_broker_down_at_commit_then_the_sweep_delivers_exactly_once(
     client, celery_producer, start_worker, smtp_sink, process_settings
 ):
@@ -75,11 +85,7 @@ def test_smtp_refusing_is_retried_with_backoff_then_failed_and_shown_in_admin(
         object_key="candidature:1:received",
     )
 
-    def failed_after_sweeping():
-        outbox_sweep()
-        return _status(row.pk) == Status.FAILED
-
-    wait_until(failed_after_sweeping, what="the row to be marked failed")
+    _sweep_until(row.pk, Status.FAILED)
     row.refresh_from_db()
     assert row.attempts == 3
     assert "451" in row.last_error and "Try again later" in row.last_error
@@ -123,11 +129,7 @@ def test_worker_killed_in_the_middle_of_a_send_delivers_once(
     # Until the lease is over, nobody takes the row (the first worker might still be alive).
     assert outbox_sweep(now=row.lease_until - datetime.timedelta(seconds=1)) == 0
 
-    def sent_after_sweeping():
-        outbox_sweep()
-        return _status(row.pk) == Status.SENT
-
-    wait_until(sent_after_sweeping, what="the mail to be sent by the second worker")
+    _sweep_until(row.pk, Status.SENT)
     row.refresh_from_db()
     assert row.attempts == 2
     assert len(smtp_sink.accepted) == 1
