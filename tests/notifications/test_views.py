@@ -85,6 +85,23 @@ def test_detail_shows_what_was_sent(client, django_assert_max_num_queries):
     assert '<a href="https://example.org/x/"' in page
     assert "lettre-admission.pdf" in page
     assert user.email in page
+    attachment = mail.attachments.get()
+    url = reverse("notifications:message_attachment", args=[mail.pk, attachment.pk])
+    assert f'href="{url}"' in page
+    download = client.get(url)
+    assert download.content == b"%PDF"
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"] == 'attachment; filename="lettre-admission.pdf"'
+
+
+def test_attachment_of_someone_elses_mail_is_404(client):
+    client.force_login(UserFactory())
+    other = OutboxFactory()
+    attachment = OutboxAttachment.objects.create(
+        outbox=other, filename="x.pdf", mimetype="application/pdf", content=b"%PDF secret"
+    )
+    url = reverse("notifications:message_attachment", args=[other.pk, attachment.pk])
+    assert client.get(url).status_code == 404
 
 
 def test_detail_of_someone_elses_mail_is_404(client):
