@@ -49,11 +49,13 @@ def wait_until(predicate, *, timeout=60.0, what="condition"):
 @pytest.fixture(autouse=True)
 def _fresh_mail_connection():
     """Each test gets the mail backend its settings name, not the one a previous test opened."""
-    from notifications.services import connection_cache
+    from notifications.services import _Breaker, connection_cache
 
     connection_cache.clear()
+    _Breaker.open_until = 0.0
     yield
     connection_cache.clear()
+    _Breaker.open_until = 0.0
 
 
 class Sink:
@@ -137,8 +139,10 @@ def use_broker(url: str):
     from kombu import pools
 
     from ecandidat.celery import app
+    from notifications.services import _Breaker
 
     app.conf.broker_url = url
+    _Breaker.open_until = 0.0
     pools.reset()  # kombu's process-wide pools, keyed by connection
     app._pool = None
     with contextlib.suppress(KeyError):

@@ -2,6 +2,7 @@
 claims, sends, records, backs off and gives up after the last attempt."""
 
 import datetime
+import io
 import smtplib
 
 import pytest
@@ -330,3 +331,38 @@ def test_a_mail_that_cannot_be_built_counts_as_a_failed_attempt(monkeypatch):
     row.refresh_from_db()
     assert (row.status, row.attempts) == (Status.PENDING, 1)
     assert "attachment unreadable" in row.last_error
+
+
+def test_after_a_failed_publish_the_broker_is_left_alone_for_a_moment(monkeypatch):
+    from notifications import tasks
+
+    calls = []
+
+    def broker_down(*args, **kwargs):
+        calls.append(args)
+        raise ConnectionRefusedError("broker down")
+
+    monkeypatch.setattr(tasks.deliver_outbox, "delay", broker_down)
+    monkeypatch.setattr(tasks.deliver_outbox.app.conf, "task_always_eager", False)
+    user = UserFactory()
+    first, second = _notify(user, object_key="a"), _notify(user, object_key="b")
+    assert services.enqueue(outbox_id=first.pk) is False
+    assert services.enqueue(outbox_id=second.pk) is False
+    assert len(calls) == 1  # the second mail did not wait for the broker again
+    assert set(Outbox.objects.values_list("queued_at", flat=True)) == {None}
+
+
+def test_sweep_command_sends_due_mails_in_embedded_mode(mailoutbox, monkeypatch):
+    from django.core.management import call_command
+
+    monkeypatch.setattr(services, "enqueue", lambda *, outbox_id: True)
+    row = _notify(UserFactory())
+    Outbox.objects.filter(pk=row.pk).update(queued_at=None)
+    monkeypatch.undo()
+    out = io.StringIO()
+    call_command("outbox_sweep", "--dry-run", stdout=out)
+    assert out.getvalue().strip() == "1 mail(s) due, none queued (dry run)"
+    assert mailoutbox == []
+    call_command("outbox_sweep", stdout=out)
+    assert "1 mail(s) queued" in out.getvalue()
+    assert len(mailoutbox) == 1
