@@ -96,7 +96,7 @@ class Sink:
 def postgres_db(transactional_db):
     require(
         connection.vendor == "postgresql",
-        "a real worker cannot see the in-memory SQLite test database: "
+        "another process or connection cannot see the in-memory SQLite test database: "
         "run with DATABASE_URL=postgres://...",
     )
 

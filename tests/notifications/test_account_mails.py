@@ -112,3 +112,17 @@ def test_unmapped_allauth_mail_keeps_allauth_wording(mailoutbox, rf):
     assert row.recipient == user
     assert not row.subject.startswith("[ecandidat] [ecandidat]")
     assert user.candidate_number in row.body_text
+
+
+def test_the_new_candidate_reads_the_activation_mail_on_the_messages_page(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_signup"), SIGNUP)
+    row = Outbox.objects.get()
+    client.force_login(row.recipient)
+    page = client.get(reverse("notifications:message_list")).content.decode()
+    assert "Activez votre compte ecandidat" in page
+    detail = client.get(reverse("notifications:message_detail", args=[row.pk])).content.decode()
+    assert "/accounts/confirm-email/" in detail
+    assert row.recipient.candidate_number in detail
