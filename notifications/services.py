@@ -14,6 +14,7 @@ queues it again.
 
 import contextlib
 import datetime
+import decimal
 import hashlib
 import logging
 import os
@@ -58,9 +59,12 @@ def idempotency_key(*, event: str, object_key: str, address: str) -> str:
 
 
 def plain(value):
-    """Context values as the templates will see them: strings, numbers, lists and dicts of them.
-    Models, requests and lazy strings become strings, so nothing live leaks into a mail."""
-    if value is None or isinstance(value, bool | int | float | str):
+    """Context values as the templates will see them: strings, numbers, dates, lists and dicts
+    of them. Models, requests and lazy strings become strings, so nothing live leaks into a mail.
+    Dates stay dates: the template shows them in the recipient's language and our timezone."""
+    if value is None or isinstance(
+        value, bool | int | float | str | decimal.Decimal | datetime.date | datetime.time
+    ):
         return value
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}

@@ -366,3 +366,23 @@ def test_sweep_command_sends_due_mails_in_embedded_mode(mailoutbox, monkeypatch)
     call_command("outbox_sweep", stdout=out)
     assert "1 mail(s) queued" in out.getvalue()
     assert len(mailoutbox) == 1
+
+
+def test_dates_are_shown_in_the_recipients_language_and_our_timezone(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    deadline = datetime.datetime(2027, 5, 15, 21, 59, tzinfo=datetime.UTC)  # 23:59 in Paris
+    with django_capture_on_commit_callbacks(execute=True):
+        for language in ("fr", "en"):
+            notify(
+                event=Event.RETURN_DEADLINE_REMINDER,
+                recipient=UserFactory(language=language),
+                context={
+                    **sample_context(Event.RETURN_DEADLINE_REMINDER),
+                    "return_deadline": deadline,
+                },
+                object_key="candidature:1:reminder",
+            )
+    french, english = mailoutbox
+    assert "avant le 15 mai 2027 23:59" in french.subject
+    assert "May 15, 2027, 11:59" in english.subject
