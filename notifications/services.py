@@ -337,9 +337,12 @@ def due_rows(*, now: datetime.datetime):
     )
 
 
-def outbox_sweep(*, now: datetime.datetime | None = None, limit: int = 1000) -> int:
+def outbox_sweep(
+    *, now: datetime.datetime | None = None, batch: int = 1000, max_batches: int = 20
+) -> int:
     """Queues rows that are due and not recently queued (broker was down, SMTP error, worker
-    killed). A row queued twice is sent once: the claim decides."""
+    killed), in batches, until none is left or the broker fails. A row queued twice is sent
+    once: the claim decides."""
     now = now or timezone.now()
     # A worker died during the last allowed attempt (perhaps this mail kills it): give up.
     Outbox.objects.filter(
@@ -351,12 +354,20 @@ def outbox_sweep(*, now: datetime.datetime | None = None, limit: int = 1000) -> 
         lease_until=None,
         last_error="the worker gave no news during the last attempt (killed?)",
     )
-    ids = list(due_rows(now=now).order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
-    # Stamped before queuing: the next sweep leaves them alone for a while.
-    Outbox.objects.filter(pk__in=ids).update(queued_at=now)
-    queued = sum(enqueue(outbox_id=pk) for pk in ids)
-    if ids:
-        logger.info("outbox sweep: %s due, %s queued", len(ids), queued)
+    queued = 0
+    for _ in range(max_batches):
+        ids = list(
+            due_rows(now=now).order_by("next_attempt_at").values_list("pk", flat=True)[:batch]
+        )
+        if not ids:
+            break
+        # Stamped before queuing: the next sweep leaves them alone for a while.
+        Outbox.objects.filter(pk__in=ids).update(queued_at=now)
+        done = sum(enqueue(outbox_id=pk) for pk in ids)
+        queued += done
+        logger.info("outbox sweep: %s due, %s queued", len(ids), done)
+        if done < len(ids):
+            break  # the broker is failing: the next sweep will try again
     return queued
 
 

@@ -386,3 +386,32 @@ def test_dates_are_shown_in_the_recipients_language_and_our_timezone(
     french, english = mailoutbox
     assert "avant le 15 mai 2027 23:59" in french.subject
     assert "May 15, 2027, 11:59" in english.subject
+
+
+def test_sweep_works_through_a_backlog_in_batches(monkeypatch):
+    queued = []
+    monkeypatch.setattr(services, "enqueue", lambda *, outbox_id: queued.append(outbox_id) or True)
+    user = UserFactory()
+    rows = [_notify(user, object_key=f"k{n}") for n in range(5)]
+    Outbox.objects.update(queued_at=None)
+    queued.clear()
+    assert outbox_sweep(batch=2) == 5
+    assert sorted(queued) == sorted(r.pk for r in rows)
+
+
+def test_sweep_stops_when_the_broker_fails(monkeypatch):
+    calls = []
+
+    def down(*, outbox_id):
+        calls.append(outbox_id)
+        Outbox.objects.filter(pk=outbox_id).update(queued_at=None)
+        return False
+
+    user = UserFactory()
+    monkeypatch.setattr(services, "enqueue", lambda *, outbox_id: True)
+    for n in range(5):
+        _notify(user, object_key=f"k{n}")
+    Outbox.objects.update(queued_at=None)
+    monkeypatch.setattr(services, "enqueue", down)
+    assert outbox_sweep(batch=2) == 0
+    assert len(calls) == 2  # one batch, then it gives up until the next sweep

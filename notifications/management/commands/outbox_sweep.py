@@ -12,12 +12,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="only count them")
-        parser.add_argument("--limit", type=int, default=1000)
+        parser.add_argument("--limit", type=int, default=20_000, help="at most this many rows")
 
-    def handle(self, *args, dry_run=False, limit=1000, **options):
+    def handle(self, *args, dry_run=False, limit=20_000, **options):
         if dry_run:
             due = due_rows(now=timezone.now()).count()
             self.stdout.write(f"{due} mail(s) due, none queued (dry run)")
             return
-        queued = outbox_sweep(limit=limit)
+        batch = max(1, min(limit, 1000))
+        queued = outbox_sweep(batch=batch, max_batches=-(-limit // batch))
         self.stdout.write(f"{queued} mail(s) queued")
