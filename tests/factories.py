@@ -232,6 +232,7 @@ class CandidatureFactory(factory.django.DjangoModelFactory):
         confirmed = factory.Trait(favourable=True, answer="confirmed", answered_at=_now)
         withdrawn = factory.Trait(favourable=True, answer="withdrawn", answered_at=_now)
 
+
 class OutboxFactory(factory.django.DjangoModelFactory):
     """A mail already written (rendered) to a candidate; sent unless a trait says otherwise."""
 
