@@ -26,7 +26,7 @@ PRODUCTION = env.str("ECANDIDAT_ENV", default="embedded") == "production"
 if PRODUCTION:
     missing = [
         name
-        for name in ("SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS")
+        for name in ("SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "SITE_URL")
         if not env(name, default="")
     ]
     if missing:
@@ -244,6 +244,8 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "email2*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CHANGE_EMAIL = True
+# Tell the owner when their email or password changes (mails through the outbox).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_EMAIL_CONFIRMATION_HMAC = False  # stored keys: expired, unknown and used links differ
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 2
 ACCOUNT_ACTIVATION_PERIOD = timedelta(hours=48)
