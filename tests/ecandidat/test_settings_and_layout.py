@@ -109,3 +109,19 @@ class TestStaffMfa:
         response = client.get("/admin/", follow=True)
         assert response.redirect_chain[-1][0] == reverse("home")
         assert "administration" in response.content.decode()
+
+
+def test_every_catalogue_is_fully_translated_in_french():
+    """French is the default: an English msgid left untranslated shows in English."""
+    from babel.messages.pofile import read_po
+
+    untranslated = {}
+    for po_path in ROOT.glob("**/locale/fr/LC_MESSAGES/django.po"):
+        if ".venv" in po_path.parts:
+            continue
+        with po_path.open("rb") as po_file:
+            catalogue = read_po(po_file, locale="fr")
+        missing = [m.id for m in catalogue if m.id and (not m.string or m.fuzzy)]
+        if missing:
+            untranslated[str(po_path.relative_to(ROOT))] = missing
+    assert untranslated == {}
