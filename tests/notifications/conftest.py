@@ -142,6 +142,9 @@ def use_broker(url: str):
     from notifications.services import _Breaker
 
     app.conf.broker_url = url
+    # Celery prefers the CELERY_BROKER_URL environment variable to its configuration (CI and
+    # production set it): point both, or this process keeps publishing elsewhere.
+    os.environ["CELERY_BROKER_URL"] = url
     _Breaker.open_until = 0.0
     pools.reset()  # kombu's process-wide pools, keyed by connection
     app._pool = None
@@ -155,12 +158,17 @@ def celery_producer(redis_broker, settings):
     from ecandidat.celery import app
 
     saved = app.conf.task_always_eager, app.conf.broker_url
+    saved_env = os.environ.get("CELERY_BROKER_URL")
     settings.CELERY_TASK_ALWAYS_EAGER = False
     app.conf.task_always_eager = False
     use_broker(redis_broker)
     yield app
     app.conf.task_always_eager = saved[0]
     use_broker(saved[1])
+    if saved_env is None:
+        os.environ.pop("CELERY_BROKER_URL", None)
+    else:
+        os.environ["CELERY_BROKER_URL"] = saved_env
 
 
 def _database_url() -> str:
