@@ -98,4 +98,5 @@ def queue_mail(*, event: str, candidature, transition) -> None:
         object_key=f"candidature:{candidature.pk}:{transition.pk}",
         cc=[centre.contact_email] if centre.copy_mails_to_contact else [],
         attachments=attachments,
+        centre_id=centre.pk,
     )

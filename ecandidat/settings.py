@@ -219,6 +219,8 @@ CELERY_BEAT_SCHEDULE = {
 # --- Notifications (docs/notifications.md) -------------------------------------------------
 # Links in mails are absolute: a mail sent by a worker has no request to take the host from.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Staff may write a centre's own version of a mail; named here so notifications imports nothing.
+NOTIFICATIONS_CENTRE_MODEL = "candidatures.Centre"
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 NOTIFICATIONS_SUBJECT_PREFIX = env.str("NOTIFICATIONS_SUBJECT_PREFIX", default="[ecandidat] ")
 NOTIFICATIONS_MESSAGE_ID_DOMAIN = env.str("NOTIFICATIONS_MESSAGE_ID_DOMAIN", default="ecandidat")

@@ -100,7 +100,7 @@ class OutboxAdmin(admin.ModelAdmin):
 class MailTemplateForm(forms.ModelForm):
     class Meta:
         model = MailTemplate
-        fields = ["event", "language", "subject", "body_text", "body_html", "is_active"]
+        fields = ["event", "language", "centre", "subject", "body_text", "body_html", "is_active"]
 
     def clean(self):
         data = super().clean()
@@ -124,11 +124,11 @@ class MailTemplateForm(forms.ModelForm):
 @admin.register(MailTemplate)
 class MailTemplateAdmin(admin.ModelAdmin):
     form = MailTemplateForm
-    list_display = ["event", "language", "is_active", "updated_at"]
-    list_filter = ["event", "language", "is_active"]
+    list_display = ["event", "language", "centre", "is_active", "updated_at"]
+    list_filter = ["event", "language", ("centre", admin.EmptyFieldListFilter), "is_active"]
     readonly_fields = ["variable_list", "preview"]
     fieldsets = [
-        (None, {"fields": ["event", "language", "is_active"]}),
+        (None, {"fields": ["event", "language", "centre", "is_active"]}),
         (
             _("Mail"),
             {

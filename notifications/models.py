@@ -98,14 +98,24 @@ class OutboxAttachment(models.Model):
 
 
 class MailTemplate(models.Model):
-    """Staff's version of one event's mail in one language, used instead of the shipped one.
+    """Staff's version of one event's mail in one language, used instead of the shipped one:
+    for one centre, or for every centre when ``centre`` is empty. A centre's version wins over
+    the general one.
 
-    Centres will add a nullable ``centre`` key: the unique constraint then becomes two partial
-    ones ((event, language) where centre is null, (event, language, centre) otherwise) and the
-    lookup in rendering.find_override tries the centre's row before the general one.
+    The centre model is named by a setting (NOTIFICATIONS_CENTRE_MODEL), the way auth names its
+    user model: this app stays free of imports from the apps that call it.
     """
 
     event = models.CharField(_("event"), max_length=64, choices=Event.choices)
+    centre = models.ForeignKey(
+        settings.NOTIFICATIONS_CENTRE_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("centre"),
+        help_text=_("Empty: for every centre without its own version."),
+    )
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     subject = models.CharField(
         _("subject"), max_length=255, help_text=_("Django template syntax: {{ variable }}.")
@@ -125,9 +135,17 @@ class MailTemplate(models.Model):
         ordering = ["event", "language"]
         constraints = [
             models.UniqueConstraint(
-                fields=["event", "language"], name="mailtemplate_event_language_unique"
-            )
+                fields=["event", "language"],
+                condition=Q(centre__isnull=True),
+                name="mailtemplate_event_language_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["event", "language", "centre"],
+                condition=Q(centre__isnull=False),
+                name="mailtemplate_event_language_centre_unique",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.get_event_display()} ({self.language})"
+        scope = f", {self.centre}" if self.centre_id else ""
+        return f"{self.get_event_display()} ({self.language}{scope})"

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import F, Q
 from django.template import Context, Engine, Template, TemplateSyntaxError
 from django.utils import translation
 from django.utils.safestring import mark_safe
@@ -33,8 +34,16 @@ class Rendered:
     body_html: str
 
 
-def find_override(*, event: str, language: str) -> MailTemplate | None:
-    return MailTemplate.objects.filter(event=event, language=language, is_active=True).first()
+def find_override(*, event: str, language: str, centre_id: int | None = None):
+    """The centre's own version if it has one, else the general one (one query)."""
+    scope = Q(centre__isnull=True)
+    if centre_id is not None:
+        scope |= Q(centre_id=centre_id)
+    return (
+        MailTemplate.objects.filter(scope, event=event, language=language, is_active=True)
+        .order_by(F("centre_id").asc(nulls_last=True))
+        .first()
+    )
 
 
 def _tidy_text(text: str) -> str:
@@ -92,8 +101,8 @@ def render_default(*, event: str, context: dict, language: str) -> Rendered:
         )
 
 
-def render(*, event: str, context: dict, language: str) -> Rendered:
-    override = find_override(event=event, language=language)
+def render(*, event: str, context: dict, language: str, centre_id: int | None = None) -> Rendered:
+    override = find_override(event=event, language=language, centre_id=centre_id)
     if override is not None:
         try:
             return render_templates(

@@ -107,11 +107,13 @@ def notify(
     object_key: str,
     cc: Sequence[str] = (),
     attachments: Iterable[Attachment] = (),
+    centre_id: int | None = None,
 ) -> Outbox:
     """Writes the mail in the current transaction and queues its delivery after commit.
 
     ``object_key`` names what the mail is about ("candidature:42:received"): the same event,
-    object and address give one mail, however often this is called.
+    object and address give one mail, however often this is called. ``centre_id`` picks the
+    centre's own version of the template when its staff wrote one.
     """
     if event not in Event.values:
         raise UnknownEvent(event)
@@ -129,6 +131,7 @@ def notify(
         event=event,
         context={**common_context(), **plain(context), **recipient_context(recipient)},
         language=language,
+        centre_id=centre_id,
     )
     now = timezone.now()
     try:

@@ -342,3 +342,31 @@ def test_candidate_transition_needs_no_permission_query(django_assert_num_querie
     # outbox: idempotency lookup, staff's template override lookup, insert in its own savepoint.
     with django_assert_num_queries(10):
         candidature_cancel(candidature=candidature, actor=user)
+
+
+def test_a_centres_own_mail_wins_over_the_general_override(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    """Staff override a mail per event, and per centre: the centre's version first."""
+    from notifications.models import MailTemplate
+
+    own = CentreFactory(name="Service de la formation continue")
+    other = CentreFactory(name="UFR de Psychologie")
+    MailTemplate.objects.create(
+        event="application_cancelled", language="fr", subject="Général", body_text="Pour tous."
+    )
+    MailTemplate.objects.create(
+        event="application_cancelled",
+        language="fr",
+        centre=own,
+        subject="Formation continue",
+        body_text="Annulation reçue par la formation continue.",
+    )
+    mine = CandidatureFactory(programme__centre=own)
+    theirs = CandidatureFactory(programme__centre=other)
+    with django_capture_on_commit_callbacks(execute=True):
+        candidature_cancel(candidature=mine, actor=mine.dossier.user)
+        candidature_cancel(candidature=theirs, actor=theirs.dossier.user)
+    subjects = {m.to[0]: m.subject for m in mailoutbox}
+    assert subjects[mine.dossier.user.email] == "[ecandidat] Formation continue"
+    assert subjects[theirs.dossier.user.email] == "[ecandidat] Général"
