@@ -13,4 +13,5 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("dossier/", include("dossiers.urls")),
     path("", include("candidatures.urls")),
+    path("", include("pieces.urls")),
 ]
