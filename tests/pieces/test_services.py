@@ -166,3 +166,24 @@ def test_shared_piece_copy_then_delete_in_one_transaction_keeps_what_is_named(me
     piece.delete()
     services.delete_unreferenced([piece.file.name])
     assert not default_storage.exists(piece.file.name)
+
+
+def test_demo_asks_for_pieces_and_is_idempotent(media):
+    from candidatures import demo as candidatures_demo
+    from pieces import demo
+    from pieces.models import RequiredPiece
+
+    candidatures_demo.populate()
+    demo.populate()
+    demo.populate()
+    fc = RequiredPiece.objects.filter(programme__code="FC-DIPL")
+    assert sorted(r.piece_type.label_fr for r in fc) == [
+        "Curriculum vitae",
+        "Justificatif de situation",
+        "Lettre de motivation",
+        "Pièce d'identité",
+    ]
+    assert RequiredPiece.objects.filter(programme__code="PSY-M1").count() == 3
+    letter = fc.get(piece_type__label_fr="Lettre de motivation").piece_type
+    with letter.blank_form.open("rb") as handle:
+        assert handle.read(5) == b"%PDF-"
