@@ -88,6 +88,11 @@ def _check_editable(candidature, piece_type, *, draft_only: bool) -> bool:
     return True
 
 
+def piece_check_editable(*, candidature: Candidature, piece_type: PieceType) -> None:
+    """For pages: raises the PieceError a change would meet now (no lock, nothing written)."""
+    _check_editable(candidature, piece_type, draft_only=False)
+
+
 def _drafts_sharing(candidature, piece_type):
     """The other drafts of the same candidate that ask for this shared piece."""
     others = (

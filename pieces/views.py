@@ -62,7 +62,15 @@ def upload(request, pk, type_pk):
     requirement = _requirement(candidature, type_pk)
     limit = megabytes(settings.PIECES_MAX_UPLOAD_BYTES)
     form = UploadForm(limit_mb=limit)
-    if request.method == "POST":
+    if request.method == "GET":
+        try:
+            services.piece_check_editable(
+                candidature=candidature, piece_type=requirement.piece_type
+            )
+        except services.PieceError as error:
+            messages.error(request, error.message)
+            return _back(candidature)
+    else:
         refused = rejected_uploads(request)
         form = UploadForm(request.POST, request.FILES, limit_mb=limit)
         if refused:
