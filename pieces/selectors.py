@@ -63,6 +63,7 @@ class PieceRow:
     can_upload: bool
     can_delete: bool
     can_not_concern: bool
+    reusable: Piece | None = None  # a shared piece sent with another application
 
     @property
     def piece_type(self):
@@ -78,7 +79,21 @@ def pieces_context(candidature, *, missing_sections_labels) -> dict:
     draft = open_ and stage == Stage.DRAFT
     incomplete = open_ and stage == Stage.INCOMPLETE
     requirements = required_pieces(programme)
-    pieces = {p.piece_type_id: p for p in Piece.objects.filter(candidature=candidature)}
+    pieces, shared = {}, {}
+    # One query: this application's pieces and the candidate's shared ones sent elsewhere
+    # (the most recent first), which a draft may reuse.
+    for piece in Piece.objects.filter(
+        Q(candidature=candidature)
+        | Q(
+            candidature__dossier_id=candidature.dossier_id,
+            piece_type__shared=True,
+            status=PieceStatus.UPLOADED,
+        )
+    ).order_by("-uploaded_at", "-pk"):
+        if piece.candidature_id == candidature.pk:
+            pieces[piece.piece_type_id] = piece
+        else:
+            shared.setdefault(piece.piece_type_id, piece)
     rows = []
     for requirement in requirements:
         piece = pieces.get(requirement.piece_type_id)
@@ -94,6 +109,9 @@ def pieces_context(candidature, *, missing_sections_labels) -> dict:
                 can_not_concern=draft
                 and requirement.is_conditional
                 and status != PieceStatus.NOT_CONCERNED,
+                reusable=shared.get(requirement.piece_type_id)
+                if draft and status == PieceStatus.MISSING
+                else None,
             )
         )
     missing = missing_pieces(candidature, requirements, pieces) + list(missing_sections_labels)
@@ -104,6 +122,22 @@ def pieces_context(candidature, *, missing_sections_labels) -> dict:
         "can_submit": (draft or incomplete) and not missing,
         "submit_closed": stage in (Stage.DRAFT, Stage.INCOMPLETE) and not open_,
     }
+
+
+def reusable_piece(candidature, piece_type) -> Piece | None:
+    """The candidate's latest sent copy of a shared piece, from another application."""
+    if not piece_type.shared:
+        return None
+    return (
+        Piece.objects.filter(
+            candidature__dossier_id=candidature.dossier_id,
+            piece_type=piece_type,
+            status=PieceStatus.UPLOADED,
+        )
+        .exclude(candidature=candidature)
+        .order_by("-uploaded_at", "-pk")
+        .first()
+    )
 
 
 def downloadable_pieces(user):

@@ -16,7 +16,7 @@ from candidatures.workflow import Stage, stage_of
 from .antivirus import ScanResult, ScanStatus
 from .files import CleanFile
 from .models import PIECES_PREFIX, Piece, PieceStatus, PieceType
-from .selectors import required_pieces
+from .selectors import required_pieces, reusable_piece
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +51,10 @@ class NotRequired(PieceError):
 
 class NotConditional(PieceError):
     default_message = _("This document is required from every candidate.")
+
+
+class NothingToReuse(PieceError):
+    default_message = _("There is no document sent with another application to reuse.")
 
 
 class VirusFound(PieceError):
@@ -185,6 +189,30 @@ def piece_store(
     except BaseException:
         default_storage.delete(stored)  # nothing names it: the row change was rolled back
         raise
+    return Piece.objects.get(candidature=candidature, piece_type=piece_type)
+
+
+def piece_reuse_shared(*, candidature: Candidature, piece_type: PieceType, actor) -> Piece:
+    """A draft created after a shared piece was sent takes the same stored file (no copy)."""
+    _check_owner(candidature, actor)
+    with transaction.atomic():
+        locked = _lock(candidature)
+        _check_editable(locked, piece_type, draft_only=True)
+        source = reusable_piece(locked, piece_type)
+        if source is None:
+            raise NothingToReuse
+        previous = _set(
+            [locked],
+            piece_type,
+            file=source.file.name,
+            original_name=source.original_name,
+            size=source.size,
+            content_type=source.content_type,
+            status=PieceStatus.UPLOADED,
+            refusal_comment="",
+            uploaded_at=source.uploaded_at,
+        )
+        transaction.on_commit(lambda: delete_unreferenced(previous))
     return Piece.objects.get(candidature=candidature, piece_type=piece_type)
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
         views.not_concerned,
         name="not_concerned",
     ),
+    path("candidatures/<int:pk>/pieces/<int:type_pk>/reprendre/", views.reuse, name="reuse"),
     path("candidatures/<int:pk>/transmettre/", views.submit, name="submit"),
     path("pieces/<int:piece_pk>/fichier/", views.download, name="download"),
     path("pieces/formulaires/<int:type_pk>/", views.blank_form, name="blank_form"),

@@ -140,6 +140,18 @@ def not_concerned(request, pk, type_pk):
     )
 
 
+@login_required
+@require_POST
+def reuse(request, pk, type_pk):
+    return _change(
+        request,
+        pk,
+        type_pk,
+        services.piece_reuse_shared,
+        _("“%(piece)s”: the document you already sent is reused."),
+    )
+
+
 def _attachment(field, *, filename, content_type=None):
     try:
         handle = field.open("rb")

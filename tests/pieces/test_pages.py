@@ -297,3 +297,20 @@ def test_application_page_with_ten_pieces_costs_few_queries(
         page = detail(client, candidature)
     assert page.count('href="/pieces/') == 7
     assert all(t.label_fr in page for t in types)
+
+
+def test_a_draft_created_later_reuses_the_shared_piece_in_one_click(client, english, media):
+    identity = PieceTypeFactory(shared=True)
+    dossier = complete_dossier()
+    earlier = CandidatureFactory(dossier=dossier, programme=programme_asking(identity))
+    english.force_login(dossier.user)
+    send(english, upload_url(earlier, identity), pdf_file("passeport.pdf"))
+    later = CandidatureFactory(dossier=dossier, programme=programme_asking(identity))
+    page = detail(english, later)
+    assert "Reuse “passeport.pdf”" in page
+    response = post(english, reverse("pieces:reuse", args=[later.pk, identity.pk]))
+    assert "already sent is reused" in response.content.decode()
+    reused = Piece.objects.get(candidature=later)
+    assert reused.file.name == Piece.objects.get(candidature=earlier).file.name
+    assert reused.status == PieceStatus.UPLOADED and len(media()) == 1
+    assert "Reuse “" not in detail(english, later)
