@@ -32,6 +32,20 @@ def upload(page, label, files):
     page.get_by_text("est enregistrée").wait_for()
 
 
+@pytest.fixture(params=[True, False], ids=["javascript", "no-javascript"])
+def page(request, browser, live_server):
+    """With JavaScript (the upload goes through XMLHttpRequest with a progress bar) and
+    without (the plain form)."""
+    context = browser.new_context(
+        locale="fr-FR", base_url=live_server.url, java_script_enabled=request.param
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.javascript = request.param
+    yield page
+    context.close()
+
+
 def test_send_every_document_then_submit(page, settings, tmp_path, mailoutbox):
     settings.STORAGES = {
         **settings.STORAGES,
@@ -51,6 +65,8 @@ def test_send_every_document_then_submit(page, settings, tmp_path, mailoutbox):
     dossier = complete_dossier()
     candidature = CandidatureFactory(dossier=dossier, programme=programme)
     sign_in(page, dossier.user)
+    kinds = []
+    page.on("request", lambda sent: kinds.append((sent.method, sent.resource_type)))
     page.goto(f"/candidatures/{candidature.pk}/")
     assert page.get_by_role("button", name="Transmettre ma candidature").is_disabled()
 
@@ -67,6 +83,8 @@ def test_send_every_document_then_submit(page, settings, tmp_path, mailoutbox):
     page.get_by_role("button", name="Non concerné").click()
     page.get_by_text("vous n’êtes pas concerné").wait_for()
 
+    # Three uploads, by XMLHttpRequest with JavaScript, as plain form posts without.
+    assert kinds.count(("POST", "xhr" if page.javascript else "document")) >= 3
     identity = Piece.objects.get(piece_type__label_fr="Pièce d'identité")
     assert identity.content_type == "application/pdf"
     with identity.file.open("rb") as handle:
