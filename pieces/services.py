@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from candidatures.models import Candidature
+from candidatures.models import Candidature, Status
 from candidatures.workflow import Stage, stage_of
 
 from .antivirus import ScanResult, ScanStatus
@@ -100,7 +100,7 @@ def piece_check_editable(*, candidature: Candidature, piece_type: PieceType) -> 
 def _drafts_sharing(candidature, piece_type):
     """The other drafts of the same candidate that ask for this shared piece."""
     others = (
-        Candidature.objects.filter(dossier_id=candidature.dossier_id, status="draft")
+        Candidature.objects.filter(dossier_id=candidature.dossier_id, status=Status.DRAFT)
         .exclude(pk=candidature.pk)
         .select_related("programme")
     )
