@@ -75,6 +75,7 @@ def upload(request, pk, type_pk):
         form = UploadForm(request.POST, request.FILES, limit_mb=limit)
         if refused:
             form.is_valid()
+            form.errors.pop("files", None)  # "choose a file": the refused one was dropped
             form.add_error("files", _message(next(iter(refused.values()))))
         elif form.is_valid():
             try:

@@ -113,6 +113,7 @@ def test_five_megabytes_and_one_byte_is_refused(client, english, draft, media):
     response = send(english, upload_url(draft), SimpleUploadedFile("big.pdf", data))
     page = response.content.decode()
     assert "This file is too big (5.1 MB): the limit is 5 MB" in page
+    assert "Choose at least one file." not in page
     assert not Piece.objects.exists() and media() == []
 
 
