@@ -121,8 +121,9 @@ def delete_unreferenced(names) -> None:
                 logger.warning("could not delete %s", name)
 
 
-def _set(candidatures, piece_type, **fields) -> list[str]:
-    """Writes ``fields`` on the piece of each application; returns the files they named."""
+def _set(candidatures, piece_type, **fields) -> None:
+    """Writes ``fields`` on the piece of each application; the files they named before are
+    deleted after the commit if no row names them any more."""
     previous = []
     for candidature in candidatures:
         piece, _created = Piece.objects.select_for_update().get_or_create(
@@ -132,12 +133,12 @@ def _set(candidatures, piece_type, **fields) -> list[str]:
         for name, value in fields.items():
             setattr(piece, name, value)
         piece.save()
-    return previous
+    transaction.on_commit(lambda: delete_unreferenced(previous))
 
 
 def _clear(candidatures, piece_type, *, status) -> None:
-    """No file any more; the stored ones go after the commit if no other row names them."""
-    previous = _set(
+    """No file any more."""
+    _set(
         candidatures,
         piece_type,
         file="",
@@ -147,7 +148,6 @@ def _clear(candidatures, piece_type, *, status) -> None:
         status=status,
         uploaded_at=None,
     )
-    transaction.on_commit(lambda: delete_unreferenced(previous))
 
 
 def _check_owner(candidature, actor) -> None:
@@ -174,7 +174,7 @@ def piece_store(
             targets = [locked]
             if draft and piece_type.shared:
                 targets += _drafts_sharing(locked, piece_type)
-            previous = _set(
+            _set(
                 targets,
                 piece_type,
                 file=stored,
@@ -185,7 +185,6 @@ def piece_store(
                 refusal_comment="",
                 uploaded_at=timezone.now(),
             )
-            transaction.on_commit(lambda: delete_unreferenced(previous))
     except BaseException:
         default_storage.delete(stored)  # nothing names it: the row change was rolled back
         raise
@@ -201,7 +200,7 @@ def piece_reuse_shared(*, candidature: Candidature, piece_type: PieceType, actor
         source = reusable_piece(locked, piece_type)
         if source is None:
             raise NothingToReuse
-        previous = _set(
+        _set(
             [locked],
             piece_type,
             file=source.file.name,
@@ -212,7 +211,6 @@ def piece_reuse_shared(*, candidature: Candidature, piece_type: PieceType, actor
             refusal_comment="",
             uploaded_at=source.uploaded_at,
         )
-        transaction.on_commit(lambda: delete_unreferenced(previous))
     return Piece.objects.get(candidature=candidature, piece_type=piece_type)
 
 
