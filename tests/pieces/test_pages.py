@@ -1,11 +1,14 @@
 """The Documents pages as a candidate uses them: upload, merge, refusals, replace, delete, not
 concerned, shared pieces, submitting, and nothing editable afterwards."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
-from candidatures.models import Status
+from candidatures.models import Programme, Status
 from pieces.models import Piece, PieceStatus
 from tests.factories import CandidatureFactory, PieceFactory, PieceTypeFactory, RequiredPieceFactory
 
@@ -315,3 +318,22 @@ def test_a_draft_created_later_reuses_the_shared_piece_in_one_click(client, engl
     assert reused.file.name == Piece.objects.get(candidature=earlier).file.name
     assert reused.status == PieceStatus.UPLOADED and len(media()) == 1
     assert "Reuse “" not in detail(english, later)
+
+
+def test_after_the_return_deadline_nothing_can_be_sent_or_submitted(
+    client, english, draft, media, time_machine
+):
+    send(english, upload_url(draft), pdf_file())
+    soon = timezone.now() + timedelta(minutes=5)
+    Programme.objects.filter(pk=draft.programme_id).update(closes_at=soon, return_deadline=soon)
+    time_machine.move_to(soon + timedelta(minutes=1))
+    page = detail(english, draft)
+    assert "The return deadline has passed" in page
+    assert reverse("pieces:submit", args=[draft.pk]) not in page
+    assert upload_url(draft) not in page
+    response = send(english, upload_url(draft), pdf_file("late.pdf"))
+    assert "The return deadline has passed" in response.content.decode()
+    assert Piece.objects.get().original_name == "cv.pdf"
+    post(english, reverse("pieces:submit", args=[draft.pk]))
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
