@@ -38,3 +38,9 @@ class AccountAdapter(DefaultAccountAdapter):
         )
         key = f"user:{user_pk}" if user_pk else login.lower()
         return f"login:{key}"
+
+    def send_mail(self, template_prefix, email, context):
+        # Every mail goes through the outbox (stored, retried, shown on the Messages page).
+        from notifications.account_mail import send_account_mail
+
+        send_account_mail(template_prefix=template_prefix, email=email, context=context)

@@ -5,7 +5,7 @@ import datetime
 
 from accounts.models import User
 
-from .models import BacKind, BacMention, BacSeries, Commune, Level, Obtained, WorkTime
+from .models import BacKind, BacMention, BacSeries, Commune, Level, Obtained, PersonalInfo, WorkTime
 from .selectors import dossier_for
 from .services import line_save, personal_info_save, section_declare_none, section_save
 
@@ -13,24 +13,26 @@ from .services import line_save, personal_info_save, section_declare_none, secti
 def _fill_camille(user):
     dossier = dossier_for(user)
     toulouse = Commune.objects.get(insee_code="31555", postal_code="31400")
-    personal_info_save(
-        dossier=dossier,
-        actor=user,
-        data={
-            "civility": "mme",
-            "birth_name": "Martin",
-            "usage_name": "",
-            "first_names": "Camille, Marie",
-            "birth_date": datetime.date(1998, 4, 12),
-            "birth_country": "FR",
-            "birth_commune": Commune.objects.get(insee_code="31069"),
-            "birth_town": "",
-            "nationality": "FR",
-            "ine": "0312345678X",  # a BEA number with a valid key
-            "phone": "+33561000001",
-            "mobile_phone": "+33612345678",
-        },
-    )
+    # Saved once: after a submission the personal information is frozen.
+    if not PersonalInfo.objects.filter(dossier=dossier).exists():
+        personal_info_save(
+            dossier=dossier,
+            actor=user,
+            data={
+                "civility": "mme",
+                "birth_name": "Martin",
+                "usage_name": "",
+                "first_names": "Camille, Marie",
+                "birth_date": datetime.date(1998, 4, 12),
+                "birth_country": "FR",
+                "birth_commune": Commune.objects.get(insee_code="31069"),
+                "birth_town": "",
+                "nationality": "FR",
+                "ine": "0312345678X",  # a BEA number with a valid key
+                "phone": "+33561000001",
+                "mobile_phone": "+33612345678",
+            },
+        )
     section_save(
         dossier=dossier,
         actor=user,
@@ -86,24 +88,26 @@ def _fill_camille(user):
 
 def _fill_karim(user):
     dossier = dossier_for(user)
-    personal_info_save(
-        dossier=dossier,
-        actor=user,
-        data={
-            "civility": "m",
-            "birth_name": "Benali",
-            "usage_name": "",
-            "first_names": "Karim",
-            "birth_date": datetime.date(1985, 11, 3),
-            "birth_country": "MA",
-            "birth_commune": None,
-            "birth_town": "Casablanca",
-            "nationality": "FR",
-            "ine": "",
-            "phone": "+33561000002",
-            "mobile_phone": "",
-        },
-    )
+    # Saved once: after a submission the personal information is frozen.
+    if not PersonalInfo.objects.filter(dossier=dossier).exists():
+        personal_info_save(
+            dossier=dossier,
+            actor=user,
+            data={
+                "civility": "m",
+                "birth_name": "Benali",
+                "usage_name": "",
+                "first_names": "Karim",
+                "birth_date": datetime.date(1985, 11, 3),
+                "birth_country": "MA",
+                "birth_commune": None,
+                "birth_town": "Casablanca",
+                "nationality": "FR",
+                "ine": "",
+                "phone": "+33561000002",
+                "mobile_phone": "",
+            },
+        )
     section_save(
         dossier=dossier,
         actor=user,

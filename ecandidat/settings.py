@@ -26,7 +26,7 @@ PRODUCTION = env.str("ECANDIDAT_ENV", default="embedded") == "production"
 if PRODUCTION:
     missing = [
         name
-        for name in ("SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS")
+        for name in ("SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "SITE_URL")
         if not env(name, default="")
     ]
     if missing:
@@ -190,6 +190,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_MAIL_DIR = VAR_DIR / "mail"
 if PRODUCTION or env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:1025"))
+    if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":  # noqa: F821
+        EMAIL_BACKEND = "notifications.backends.SMTPBackend"  # keeps the server's answer
 else:
     EMAIL_BACKEND = "notifications.backends.ConsoleAndFileBackend"
 
@@ -214,6 +216,25 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Notifications (docs/notifications.md) -------------------------------------------------
+# Links in mails are absolute: a mail sent by a worker has no request to take the host from.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+NOTIFICATIONS_SUBJECT_PREFIX = env.str("NOTIFICATIONS_SUBJECT_PREFIX", default="[ecandidat] ")
+NOTIFICATIONS_MESSAGE_ID_DOMAIN = env.str("NOTIFICATIONS_MESSAGE_ID_DOMAIN", default="ecandidat")
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=8)
+# Retry n waits BACKOFF * 2**(n-1): 1, 2, 4... 64 minutes, about two hours in all.
+NOTIFICATIONS_BACKOFF_SECONDS = env.int("NOTIFICATIONS_BACKOFF_SECONDS", default=60)
+# Longer than a whole SMTP exchange can take (each socket operation times out at EMAIL_TIMEOUT),
+# so a live worker never loses its row to another one.
+NOTIFICATIONS_LEASE_SECONDS = env.int("NOTIFICATIONS_LEASE_SECONDS", default=300)
+# A pending row queued less than this ago is presumed still waiting in the broker's queue.
+NOTIFICATIONS_REQUEUE_AFTER_SECONDS = env.int("NOTIFICATIONS_REQUEUE_AFTER_SECONDS", default=300)
+CELERY_BEAT_SCHEDULE["notifications-sweep"] = {
+    "task": "notifications.tasks.sweep_outbox",
+    "schedule": 60.0,
+}
+
 # --- Accounts (django-allauth) --------------------------------------------------------------
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm", "login": "accounts.forms.LoginForm"}
@@ -223,6 +244,8 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "email2*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CHANGE_EMAIL = True
+# Tell the owner when their email or password changes (mails through the outbox).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_EMAIL_CONFIRMATION_HMAC = False  # stored keys: expired, unknown and used links differ
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 2
 ACCOUNT_ACTIVATION_PERIOD = timedelta(hours=48)

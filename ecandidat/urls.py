@@ -14,4 +14,5 @@ urlpatterns = [
     path("dossier/", include("dossiers.urls")),
     path("", include("candidatures.urls")),
     path("", include("pieces.urls")),
+    path("messages/", include("notifications.urls")),
 ]

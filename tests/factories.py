@@ -233,6 +233,34 @@ class CandidatureFactory(factory.django.DjangoModelFactory):
         withdrawn = factory.Trait(favourable=True, answer="withdrawn", answered_at=_now)
 
 
+class OutboxFactory(factory.django.DjangoModelFactory):
+    """A mail already written (rendered) to a candidate; sent unless a trait says otherwise."""
+
+    class Meta:
+        model = "notifications.Outbox"
+
+    event = "application_received"
+    object_key = factory.Sequence(lambda n: f"candidature:{n}:received")
+    idempotency_key = factory.Sequence(lambda n: f"{n:064d}")
+    recipient = factory.SubFactory(UserFactory)
+    to_address = factory.LazyAttribute(lambda o: o.recipient.email)
+    language = "fr"
+    message_id = factory.Sequence(lambda n: f"<{n}@ecandidat>")
+    subject = factory.Sequence(lambda n: f"[ecandidat] Candidature réceptionnée {n}")
+    body_text = "Bonjour,\n\nNous avons bien reçu votre candidature.\nhttps://example.org/c/1/\n"
+    body_html = "<p>Bonjour,</p>"
+    status = "sent"
+    attempts = 1
+    sent_at = factory.LazyFunction(timezone.now)
+    smtp_response = "250 2.0.0 Ok: queued"
+
+    class Params:
+        pending = factory.Trait(status="pending", attempts=0, sent_at=None, smtp_response="")
+        failed = factory.Trait(
+            status="failed", attempts=8, sent_at=None, smtp_response="", last_error="451 busy"
+        )
+
+
 # --- pieces ---------------------------------------------------------------------------------
 
 from pieces.models import Piece, PieceType, RequiredPiece  # noqa: E402 (appended section)

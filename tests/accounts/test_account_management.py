@@ -64,12 +64,16 @@ def test_email_change_is_verified_before_it_counts(client, mailoutbox):
     assert not EmailAddress.objects.get(email="after@example.org").verified
 
 
-def test_password_change(client):
+def test_password_change_is_notified_to_the_owner(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
     user = UserFactory()
     client.force_login(user)
-    client.post(
-        reverse("account_change_password"),
-        {"oldpassword": DEFAULT_PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("account_change_password"),
+            {"oldpassword": DEFAULT_PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        )
     user.refresh_from_db()
     assert user.check_password(NEW_PASSWORD)
+    assert [m.to for m in mailoutbox] == [[user.email]]

@@ -32,6 +32,7 @@ from candidatures.workflow import (
     stage_of,
 )
 from dossiers.models import Section
+from notifications.models import Outbox
 from tests.factories import (
     CampaignFactory,
     CandidatureFactory,
@@ -104,7 +105,8 @@ def test_submit_freezes_personal_info_and_mails(mailoutbox, django_capture_on_co
     candidature.dossier.refresh_from_db()
     assert candidature.dossier.personal_info_frozen
     assert candidature.submitted_at is not None
-    assert [m.subject for m in mailoutbox] == ["[ecandidat] Votre candidature a été réceptionnée"]
+    assert [m.to for m in mailoutbox] == [[candidature.dossier.user.email]]
+    assert "réceptionnée" in mailoutbox[0].subject
 
 
 def test_refused_submission_leaves_the_dossier_editable(monkeypatch, mailoutbox):
@@ -189,9 +191,12 @@ def test_published_decision_mail_says_decision_and_deadline(
     with django_capture_on_commit_callbacks(execute=True):
         candidature_publish(candidature=candidature, actor=None)
     (mail,) = mailoutbox
-    assert mail.subject == "[ecandidat] The decision on your application is available"
-    assert "Favourable" in mail.body
-    assert "Confirm your admission or withdraw before" in mail.body
+    assert mail.subject.startswith("[ecandidat] Decision on your application")
+    assert "favourable decision" in mail.body
+    assert "Confirm or withdraw in ecandidat before" in mail.body
+    ((name, content, mimetype),) = mail.attachments
+    assert name.startswith("admission-") and mimetype == "application/pdf"
+    assert content.startswith(b"%PDF-")
 
 
 def test_centre_contact_gets_a_copy_when_asked(mailoutbox, django_capture_on_commit_callbacks):
@@ -314,30 +319,26 @@ def test_inactive_campaign_is_not_open(ready_dossier):
         candidature_create(dossier=ready_dossier, programme=programme, actor=ready_dossier.user)
 
 
-def test_mail_goes_to_notify_once_the_notifications_app_has_it(monkeypatch, mailoutbox):
-    """The merge switches mail to notifications.services.notify: same event, plain strings."""
-    import sys
-    import types
-
-    calls = []
-    fake = types.ModuleType("notifications.services")
-    fake.notify = lambda **kwargs: calls.append(kwargs)
-    monkeypatch.setitem(sys.modules, "notifications.services", fake)
+def test_transition_mail_goes_through_the_outbox(mailoutbox, django_capture_on_commit_callbacks):
     candidature = CandidatureFactory()
-    candidature_cancel(candidature=candidature, actor=candidature.dossier.user)
-    (call,) = calls
+    with django_capture_on_commit_callbacks(execute=True):
+        candidature_cancel(candidature=candidature, actor=candidature.dossier.user)
     transition = CandidatureTransition.objects.get()
-    assert call["event"] == "candidature_cancel"
-    assert call["recipient"] == candidature.dossier.user
-    assert call["object_key"] == f"candidature:{candidature.pk}:{transition.pk}"
-    assert all(isinstance(value, str) for value in call["context"].values())
-    assert call["context"]["status"] == "Annulée"
-    assert mailoutbox == []
+    row = Outbox.objects.get()
+    assert (row.event, row.recipient, row.status) == (
+        "application_cancelled",
+        candidature.dossier.user,
+        "sent",
+    )
+    assert row.object_key == f"candidature:{candidature.pk}:{transition.pk}"
+    assert candidature.programme.title in row.body_text
+    assert [m.subject for m in mailoutbox] == [row.subject]
 
 
 def test_candidate_transition_needs_no_permission_query(django_assert_num_queries):
     candidature = CandidatureFactory()
     user = candidature.dossier.user
-    # lock+read, update, audit insert (+ savepoint pair of the atomic block in tests)
-    with django_assert_num_queries(5):
+    # lock+read, update, audit insert (+ savepoint pair of the atomic block in tests), then the
+    # outbox: idempotency lookup, staff's template override lookup, insert in its own savepoint.
+    with django_assert_num_queries(10):
         candidature_cancel(candidature=candidature, actor=user)

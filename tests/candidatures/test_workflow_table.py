@@ -7,9 +7,8 @@ from itertools import product
 
 import pytest
 from django.forms.models import model_to_dict
-from django.utils import translation
 
-from candidatures.mail import SUBJECTS
+from candidatures.mail import notification_event
 from candidatures.models import ActorKind, CandidatureTransition
 from candidatures.workflow import (
     SERVICES,
@@ -20,6 +19,7 @@ from candidatures.workflow import (
     date_for,
     stage_of,
 )
+from notifications.models import Outbox
 from tests.factories import CandidatureFactory
 
 # What an event needs besides the application and the actor.
@@ -90,7 +90,9 @@ def test_event_from_stage_by_actor(
         assert len(mailoutbox) == 1
         assert mailoutbox[0].to == [candidature.dossier.user.email]
         assert candidature.programme.title in mailoutbox[0].body
-        with translation.override("fr"):  # the candidate's language
-            assert mailoutbox[0].subject == f"[ecandidat] {SUBJECTS[event]}"
+        mail = Outbox.objects.get()
+        assert mail.event == notification_event(event, candidature)
+        assert mail.language == "fr"  # the candidate's language
+        assert mailoutbox[0].subject == mail.subject
     else:
         assert mailoutbox == []

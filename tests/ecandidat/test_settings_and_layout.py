@@ -18,6 +18,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "k3y-" + "9f8e7d6c5b4a" * 5,
     "DATABASE_URL": "sqlite:////tmp/ecandidat-deploy-check.sqlite3",
     "ALLOWED_HOSTS": "candidatures.example.org",
+    "SITE_URL": "https://candidatures.example.org",
     "REDIS_URL": "redis://127.0.0.1:6379/9",
     "EMAIL_URL": "smtp://mail.example.org:587",
 }
@@ -42,7 +43,7 @@ def test_production_settings_pass_check_deploy():
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "SITE_URL"])
 def test_production_refuses_to_start_without_its_secrets(missing):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
     result = run_manage("check", env=env)
@@ -108,3 +109,19 @@ class TestStaffMfa:
         response = client.get("/admin/", follow=True)
         assert response.redirect_chain[-1][0] == reverse("home")
         assert "administration" in response.content.decode()
+
+
+def test_every_catalogue_is_fully_translated_in_french():
+    """French is the default: an English msgid left untranslated shows in English."""
+    from babel.messages.pofile import read_po
+
+    untranslated = {}
+    for po_path in ROOT.glob("**/locale/fr/LC_MESSAGES/django.po"):
+        if ".venv" in po_path.parts:
+            continue
+        with po_path.open("rb") as po_file:
+            catalogue = read_po(po_file, locale="fr")
+        missing = [m.id for m in catalogue if m.id and (not m.string or m.fuzzy)]
+        if missing:
+            untranslated[str(po_path.relative_to(ROOT))] = missing
+    assert untranslated == {}

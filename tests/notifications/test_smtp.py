@@ -1,0 +1,72 @@
+"""The production SMTP path against a real SMTP server on loopback (aiosmtpd, in this
+process): the server's answer is stored, one session serves many mails, a dropped session is
+replaced."""
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from notifications.events import Event, sample_context
+from notifications.models import Status
+from notifications.services import notify, outbox_deliver
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def smtp_settings(settings, smtp_sink):
+    settings.EMAIL_BACKEND = "notifications.backends.SMTPBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = smtp_sink.port
+    settings.EMAIL_USE_TLS = False
+    return settings
+
+
+def _row(user, n):
+    return notify(
+        event=Event.APPLICATION_COMPLETE,
+        recipient=user,
+        cc=["centre@example.org"],
+        context=sample_context(Event.APPLICATION_COMPLETE),
+        object_key=f"candidature:{n}:complete",
+    )
+
+
+def test_mails_share_one_session_and_keep_the_server_answer(smtp_settings, smtp_sink):
+    user = UserFactory()
+    rows = [_row(user, n) for n in range(3)]
+    for row in rows:
+        assert outbox_deliver(outbox_id=row.pk) == "sent"
+        row.refresh_from_db()
+    assert [r.smtp_response for r in rows] == [
+        f"250 2.0.0 Ok: queued as SINK{n}" for n in (1, 2, 3)
+    ]
+    assert len(set(smtp_sink.peers)) == 1
+    _, content, recipients = smtp_sink.accepted[0]
+    assert recipients == [user.email, "centre@example.org"]
+    assert f"Message-ID: {rows[0].message_id}" in content
+    assert "Content-Type: text/html" in content
+
+
+def test_a_session_dropped_by_the_server_is_replaced(smtp_settings, smtp_sink):
+    user = UserFactory()
+    first, second = _row(user, 1), _row(user, 2)
+    assert outbox_deliver(outbox_id=first.pk) == "sent"
+    # The server restarts: the session kept by this process is dead.
+    smtp_sink.controller.stop()
+    smtp_sink.controller = Controller(smtp_sink, hostname="127.0.0.1", port=smtp_sink.port)
+    smtp_sink.controller.start()
+    assert outbox_deliver(outbox_id=second.pk) == "sent"
+    second.refresh_from_db()
+    assert (second.status, second.attempts) == (Status.SENT, 1)
+    assert len(smtp_sink.accepted) == 2
+    assert len(set(smtp_sink.peers)) == 2
+
+
+def test_refusal_is_recorded_with_the_server_answer(smtp_settings, smtp_sink):
+    smtp_sink.refuse = True
+    row = _row(UserFactory(), 1)
+    assert outbox_deliver(outbox_id=row.pk) == "retry"
+    row.refresh_from_db()
+    assert row.status == Status.PENDING
+    assert "451" in row.last_error and "Try again later" in row.last_error
