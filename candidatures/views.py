@@ -15,6 +15,7 @@ from dossiers.models import Section
 from dossiers.selectors import dossier_for, missing_sections
 from dossiers.summary import dossier_summary
 from ecandidat.pdf import render_pdf
+from pieces.selectors import pieces_context
 
 from . import selectors
 from .models import Programme, Status
@@ -157,6 +158,7 @@ def detail(request, pk):
             **row,
             "history": _history(candidature),
             "can_cancel": row["stage"] == Stage.DRAFT,
+            **pieces_context(candidature, missing_sections_labels=row["missing"]),
         },
     )
 

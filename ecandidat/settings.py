@@ -292,6 +292,23 @@ PIECES_CLAMD_SOCKET = env.str("PIECES_CLAMD_SOCKET", default="")
 PIECES_CLAMD_HOST = env.str("PIECES_CLAMD_HOST", default="")
 PIECES_CLAMD_PORT = env.int("PIECES_CLAMD_PORT", default=3310)
 PIECES_CLAMD_TIMEOUT = env.float("PIECES_CLAMD_TIMEOUT", default=30.0)
+# Files go to STORAGES["default"]: var/media locally, a private S3 bucket (django-storages)
+# when AWS_STORAGE_BUCKET_NAME is set. Never served by URL: only by pieces.views.download.
+# Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, read by boto3 from the environment.
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "location": env.str("AWS_LOCATION", default=""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

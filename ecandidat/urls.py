@@ -13,5 +13,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("dossier/", include("dossiers.urls")),
     path("", include("candidatures.urls")),
+    path("", include("pieces.urls")),
     path("messages/", include("notifications.urls")),
 ]

@@ -259,3 +259,43 @@ class OutboxFactory(factory.django.DjangoModelFactory):
         failed = factory.Trait(
             status="failed", attempts=8, sent_at=None, smtp_response="", last_error="451 busy"
         )
+
+
+# --- pieces ---------------------------------------------------------------------------------
+
+from pieces.models import Piece, PieceType, RequiredPiece  # noqa: E402 (appended section)
+
+
+class PieceTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PieceType
+
+    label_fr = factory.Sequence(lambda n: f"Pièce {n}")
+    label_en = factory.Sequence(lambda n: f"Document {n}")
+    order = factory.Sequence(lambda n: n)
+
+
+class RequiredPieceFactory(factory.django.DjangoModelFactory):
+    """Asked for by a programme (pass ``programme=None, centre=...`` for a whole centre)."""
+
+    class Meta:
+        model = RequiredPiece
+
+    piece_type = factory.SubFactory(PieceTypeFactory)
+    programme = factory.SubFactory(ProgrammeFactory)
+
+
+class PieceFactory(factory.django.DjangoModelFactory):
+    """A sent PDF (stored in the default storage)."""
+
+    class Meta:
+        model = Piece
+
+    candidature = factory.SubFactory(CandidatureFactory)
+    piece_type = factory.SubFactory(PieceTypeFactory)
+    file = factory.django.FileField(filename="piece.pdf", data=b"%PDF-1.4 test")
+    original_name = "piece.pdf"
+    size = 13
+    content_type = "application/pdf"
+    status = "uploaded"
+    uploaded_at = factory.LazyFunction(timezone.now)

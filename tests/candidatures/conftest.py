@@ -45,3 +45,12 @@ def fill_sections_to_apply(dossier):
 def ready_dossier(db):
     """A dossier with the sections needed to apply."""
     return fill_sections_to_apply(DossierFactory())
+
+
+@pytest.fixture(autouse=True)
+def _no_submission_checks(monkeypatch):
+    """These tests are about the state machine: the pieces app's submission check (missing
+    documents and dossier sections) is tested in tests/pieces."""
+    from candidatures import workflow
+
+    monkeypatch.setattr(workflow, "submission_checks", [])

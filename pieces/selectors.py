@@ -1,0 +1,153 @@
+"""Reads on pieces: what a programme asks for, what an application still lacks, and which
+pieces a user may download."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
+from candidatures.workflow import DECIDE_PERMISSION, Stage, stage_of
+from dossiers.models import Section
+from dossiers.selectors import missing_sections
+
+from .models import Piece, PieceStatus, RequiredPiece
+
+# A mandatory piece is in when sent; a conditional one also when "not concerned".
+IN = {PieceStatus.UPLOADED}
+IN_IF_CONDITIONAL = {PieceStatus.UPLOADED, PieceStatus.NOT_CONCERNED}
+
+
+def required_pieces(programme) -> list[RequiredPiece]:
+    """The programme's own requirements and its centre's, one per piece type (the
+    programme's wins), in the catalogue's order. One query."""
+    rows = (
+        RequiredPiece.objects.filter(Q(programme=programme) | Q(centre_id=programme.centre_id))
+        .select_related("piece_type")
+        .order_by("piece_type__order", "piece_type__pk", "centre_id")
+    )
+    by_type = {}
+    for row in rows:  # centre_id NULLs sort last on PostgreSQL, first on SQLite: pick explicitly
+        if row.piece_type_id not in by_type or row.programme_id is not None:
+            by_type[row.piece_type_id] = row
+    return list(by_type.values())
+
+
+def is_in(requirement: RequiredPiece, piece: Piece | None) -> bool:
+    if piece is None:
+        return False
+    return piece.status in (IN_IF_CONDITIONAL if requirement.is_conditional else IN)
+
+
+def missing_pieces(candidature, requirements=None, pieces=None) -> list[str]:
+    requirements = required_pieces(candidature.programme) if requirements is None else requirements
+    if pieces is None:
+        pieces = {p.piece_type_id: p for p in candidature.pieces.all()}
+    return [r.piece_type.label for r in requirements if not is_in(r, pieces.get(r.piece_type_id))]
+
+
+def missing_for_submission(candidature) -> list[str]:
+    """The submission check: missing pieces, then the dossier sections the programme needs."""
+    sections = missing_sections(
+        dossier=candidature.dossier,
+        optional_sections=set(candidature.programme.optional_sections),
+    )
+    return missing_pieces(candidature) + [str(Section(key).label) for key in sections]
+
+
+@dataclass
+class PieceRow:
+    requirement: RequiredPiece
+    piece: Piece | None
+    status: str
+    status_label: str
+    can_upload: bool
+    can_delete: bool
+    can_not_concern: bool
+    reusable: Piece | None = None  # a shared piece sent with another application
+
+    @property
+    def piece_type(self):
+        return self.requirement.piece_type
+
+
+def pieces_context(candidature, *, missing_sections_labels) -> dict:
+    """What the application page shows about documents and submitting (two queries)."""
+    now = timezone.now()
+    stage = stage_of(candidature)
+    programme = candidature.programme
+    open_ = now < programme.return_deadline and not programme.campaign.is_archived
+    draft = open_ and stage == Stage.DRAFT
+    incomplete = open_ and stage == Stage.INCOMPLETE
+    requirements = required_pieces(programme)
+    pieces, shared = {}, {}
+    # One query: this application's pieces and the candidate's shared ones sent elsewhere
+    # (the most recent first), which a draft may reuse.
+    for piece in Piece.objects.filter(
+        Q(candidature=candidature)
+        | Q(
+            candidature__dossier_id=candidature.dossier_id,
+            piece_type__shared=True,
+            status=PieceStatus.UPLOADED,
+        )
+    ).order_by("-uploaded_at", "-pk"):
+        if piece.candidature_id == candidature.pk:
+            pieces[piece.piece_type_id] = piece
+        else:
+            shared.setdefault(piece.piece_type_id, piece)
+    rows = []
+    for requirement in requirements:
+        piece = pieces.get(requirement.piece_type_id)
+        status = PieceStatus(piece.status) if piece else PieceStatus.MISSING
+        rows.append(
+            PieceRow(
+                requirement=requirement,
+                piece=piece,
+                status=status,
+                status_label=status.label,
+                can_upload=draft or (incomplete and status == PieceStatus.REFUSED),
+                can_delete=draft and status != PieceStatus.MISSING,
+                can_not_concern=draft
+                and requirement.is_conditional
+                and status != PieceStatus.NOT_CONCERNED,
+                reusable=shared.get(requirement.piece_type_id)
+                if draft and status == PieceStatus.MISSING
+                else None,
+            )
+        )
+    missing = missing_pieces(candidature, requirements, pieces) + list(missing_sections_labels)
+    return {
+        "piece_rows": rows,
+        "pieces_missing": missing,
+        "pieces_editable": draft or incomplete,
+        "can_submit": (draft or incomplete) and not missing,
+        "submit_closed": stage in (Stage.DRAFT, Stage.INCOMPLETE) and not open_,
+    }
+
+
+def reusable_piece(candidature, piece_type) -> Piece | None:
+    """The candidate's latest sent copy of a shared piece, from another application."""
+    if not piece_type.shared:
+        return None
+    return (
+        Piece.objects.filter(
+            candidature__dossier_id=candidature.dossier_id,
+            piece_type=piece_type,
+            status=PieceStatus.UPLOADED,
+        )
+        .exclude(candidature=candidature)
+        .order_by("-uploaded_at", "-pk")
+        .first()
+    )
+
+
+def downloadable_pieces(user):
+    """Pieces whose file ``user`` may download: their own; every one for staff (centre scoping
+    does not exist yet) and for commission members, except files still being scanned."""
+    pieces = Piece.objects.exclude(file="").select_related("piece_type")
+    if not user.is_authenticated:
+        return pieces.none()
+    if user.is_staff or user.has_perm(DECIDE_PERMISSION):
+        return pieces.filter(
+            Q(candidature__dossier__user=user) | ~Q(status=PieceStatus.PENDING_SCAN)
+        )
+    return pieces.filter(candidature__dossier__user=user)
