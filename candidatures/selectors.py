@@ -83,3 +83,30 @@ def next_deadline(candidature, now):
     if status in (Status.RECEIVED, Status.COMPLETE) and now < programme.publication_at:
         return _("Decisions published from"), programme.publication_at
     return None
+
+
+# Apps that add to an application (documents) plug in here instead of being imported:
+# - missing-item providers answer, for many applications at once, what each still lacks;
+# - detail extensions add their part of the application page's context.
+missing_item_providers: list = []
+detail_extensions: list = []
+
+
+def register_missing_item_provider(provider):
+    if provider not in missing_item_providers:
+        missing_item_providers.append(provider)
+    return provider
+
+
+def register_detail_extension(extension):
+    if extension not in detail_extensions:
+        detail_extensions.append(extension)
+    return extension
+
+
+def missing_items(candidatures) -> dict[int, list[str]]:
+    merged: dict[int, list[str]] = {}
+    for provider in missing_item_providers:
+        for pk, items in provider(candidatures).items():
+            merged.setdefault(pk, []).extend(str(item) for item in items)
+    return merged

@@ -15,7 +15,6 @@ from dossiers.models import Section
 from dossiers.selectors import dossier_for, missing_sections
 from dossiers.summary import dossier_summary
 from ecandidat.pdf import render_pdf
-from pieces.selectors import pieces_context
 
 from . import selectors
 from .models import Programme, Status
@@ -107,11 +106,15 @@ def apply(request, programme_pk):
     )
 
 
-def _rows(user, dossier, candidatures):
+def _rows(user, dossier, candidatures, *, with_items=True):
+    """One row per application: stage, next deadline, and what is missing (dossier sections,
+    and what other apps report, e.g. documents) for those still editable."""
     now = timezone.now()
+    candidatures = list(candidatures)
+    items = selectors.missing_items(candidatures) if with_items else {}
     rows = []
     for candidature in candidatures:
-        missing = []
+        missing, missing_items = [], []
         if candidature.status in (Status.DRAFT, Status.INCOMPLETE):
             missing = [
                 Section(key).label
@@ -120,12 +123,14 @@ def _rows(user, dossier, candidatures):
                     optional_sections=set(candidature.programme.optional_sections),
                 )
             ]
+            missing_items = items.get(candidature.pk, [])
         rows.append(
             {
                 "candidature": candidature,
                 "stage": stage_of(candidature),
                 "deadline": selectors.next_deadline(candidature, now),
                 "missing": missing,
+                "missing_items": missing_items,
             }
         )
     return rows
@@ -150,7 +155,8 @@ def _own(request, pk):
 def detail(request, pk):
     candidature = _own(request, pk)
     dossier = dossier_for(request.user)
-    (row,) = _rows(request.user, dossier, [candidature])
+    # The page's extensions (documents) show their own missing items in detail.
+    (row,) = _rows(request.user, dossier, [candidature], with_items=False)
     return render(
         request,
         "candidatures/detail.html",
@@ -158,7 +164,11 @@ def detail(request, pk):
             **row,
             "history": _history(candidature),
             "can_cancel": row["stage"] == Stage.DRAFT,
-            **pieces_context(candidature, missing_sections_labels=row["missing"]),
+            **{
+                key: value
+                for extension in selectors.detail_extensions
+                for key, value in extension(candidature, row).items()
+            },
         },
     )
 

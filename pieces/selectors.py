@@ -25,8 +25,14 @@ def required_pieces(programme) -> list[RequiredPiece]:
         .select_related("piece_type")
         .order_by("piece_type__order", "piece_type__pk", "centre_id")
     )
+    return _programme_first(rows)
+
+
+def _programme_first(rows) -> list[RequiredPiece]:
+    """One requirement per piece type, the programme's winning over its centre's (NULLs sort
+    last on PostgreSQL, first on SQLite: pick explicitly)."""
     by_type = {}
-    for row in rows:  # centre_id NULLs sort last on PostgreSQL, first on SQLite: pick explicitly
+    for row in rows:
         if row.piece_type_id not in by_type or row.programme_id is not None:
             by_type[row.piece_type_id] = row
     return list(by_type.values())
@@ -151,3 +157,36 @@ def downloadable_pieces(user):
             Q(candidature__dossier__user=user) | ~Q(status=PieceStatus.PENDING_SCAN)
         )
     return pieces.filter(candidature__dossier__user=user)
+
+
+def missing_pieces_by_candidature(candidatures) -> dict[int, list[str]]:
+    """The dashboard's question for many applications at once, in two queries: the
+    requirements of every programme and centre concerned, and the pieces already sent."""
+    candidatures = [c for c in candidatures if stage_of(c) in (Stage.DRAFT, Stage.INCOMPLETE)]
+    if not candidatures:
+        return {}
+    programme_ids = {c.programme_id for c in candidatures}
+    centre_ids = {c.programme.centre_id for c in candidatures}
+    rows = (
+        RequiredPiece.objects.filter(
+            Q(programme_id__in=programme_ids) | Q(centre_id__in=centre_ids)
+        )
+        .select_related("piece_type")
+        .order_by("piece_type__order", "piece_type__pk", "centre_id")
+    )
+    pieces: dict[int, dict[int, Piece]] = {}
+    for piece in Piece.objects.filter(candidature__in=candidatures):
+        pieces.setdefault(piece.candidature_id, {})[piece.piece_type_id] = piece
+    rows = list(rows)
+    missing = {}
+    for candidature in candidatures:
+        requirements = _programme_first(
+            row
+            for row in rows
+            if row.programme_id == candidature.programme_id
+            or row.centre_id == candidature.programme.centre_id
+        )
+        missing[candidature.pk] = missing_pieces(
+            candidature, requirements, pieces.get(candidature.pk, {})
+        )
+    return missing
