@@ -13,4 +13,16 @@ urlpatterns = [
     path("candidatures/<int:pk>/", views.detail, name="detail"),
     path("candidatures/<int:pk>/annuler/", views.cancel, name="cancel"),
     path("candidatures/<int:pk>/copie.pdf", views.pdf_copy, name="pdf_copy"),
+    path(
+        "candidatures/<int:pk>/confirmer/",
+        views.answer,
+        {"choice": "confirm"},
+        name="confirm",
+    ),
+    path(
+        "candidatures/<int:pk>/desister/",
+        views.answer,
+        {"choice": "withdraw"},
+        name="withdraw",
+    ),
 ]

@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -24,7 +24,9 @@ from .workflow import (
     Stage,
     WorkflowError,
     candidature_cancel,
+    candidature_confirm,
     candidature_create,
+    candidature_withdraw,
     stage_of,
 )
 
@@ -164,6 +166,7 @@ def detail(request, pk):
             **row,
             "history": _history(candidature),
             "can_cancel": row["stage"] == Stage.DRAFT,
+            "can_answer": row["stage"] == Stage.FAVOURABLE,
             **{
                 key: value
                 for extension in selectors.detail_extensions
@@ -196,6 +199,51 @@ def cancel(request, pk):
         messages.error(request, _("Only an application not yet submitted can be cancelled."))
         return redirect("candidatures:detail", pk=candidature.pk)
     return render(request, "candidatures/cancel_confirm.html", {"candidature": candidature})
+
+
+ANSWERS = {
+    "confirm": (
+        candidature_confirm,
+        gettext_lazy(
+            "You have confirmed your admission to “%(programme)s”. A confirmation email is on its way."
+        ),
+    ),
+    "withdraw": (
+        candidature_withdraw,
+        gettext_lazy(
+            "You have withdrawn from “%(programme)s”. A confirmation email is on its way."
+        ),
+    ),
+}
+
+
+@_candidate_only
+@require_http_methods(["GET", "POST"])
+def answer(request, pk, choice):
+    """Confirm or withdraw after a favourable decision, with a confirm step: the answer is
+    final. Silence past the deadline is a withdrawal (the expire job)."""
+    candidature = _own(request, pk)
+    transition, done = ANSWERS[choice]
+    if request.method == "POST":
+        try:
+            transition(candidature=candidature, actor=request.user)
+        except WorkflowError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, done % {"programme": candidature.programme.title})
+        return redirect("candidatures:detail", pk=candidature.pk)
+    if stage_of(candidature) != Stage.FAVOURABLE:
+        messages.error(request, _("There is nothing to answer on this application."))
+        return redirect("candidatures:detail", pk=candidature.pk)
+    return render(
+        request,
+        "candidatures/answer_confirm.html",
+        {
+            "candidature": candidature,
+            "choice": choice,
+            "deadline": candidature.programme.confirmation_deadline_for(candidature),
+        },
+    )
 
 
 @_candidate_only

@@ -193,3 +193,49 @@ def test_offer_in_english(client, campaign):
     ProgrammeFactory(campaign=campaign, open=True)
     page = client.get(reverse("candidatures:offer"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Programmes on offer" in page and "Apply" in page
+
+
+@pytest.mark.parametrize(("choice", "stage"), [("confirm", "confirmed"), ("withdraw", "withdrawn")])
+def test_favourable_decision_is_confirmed_or_withdrawn_after_a_confirm_step(
+    client, candidate, choice, stage, mailoutbox, django_capture_on_commit_callbacks
+):
+    from candidatures.workflow import stage_of
+
+    candidature = CandidatureFactory(dossier=candidate, favourable=True)
+    detail = client.get(reverse("candidatures:detail", args=[candidature.pk])).content.decode()
+    assert "Confirmation candidature" in detail and "Désistement candidature" in detail
+    url = reverse(f"candidatures:{choice}", args=[candidature.pk])
+    assert (
+        "définitif" in client.get(url).content.decode()
+        or "définitive" in client.get(url).content.decode()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    candidature.refresh_from_db()
+    assert stage_of(candidature) == stage
+    assert [m.to for m in mailoutbox] == [[candidate.user.email]]
+    # The answer is final: a second one is refused with a message.
+    response = client.post(reverse("candidatures:withdraw", args=[candidature.pk]), follow=True)
+    assert "pas possible" in response.content.decode()
+
+
+def test_answer_after_the_deadline_is_refused(client, candidate, time_machine):
+    candidature = CandidatureFactory(dossier=candidate, favourable=True)
+    deadline = candidature.programme.confirmation_deadline_for(candidature)
+    time_machine.move_to(deadline, tick=False)
+    client.force_login(candidate.user)  # the earlier session has expired by then
+    response = client.post(reverse("candidatures:confirm", args=[candidature.pk]), follow=True)
+    assert "dépassée" in response.content.decode()
+    candidature.refresh_from_db()
+    assert candidature.answer == ""
+
+
+def test_nothing_to_answer_before_a_favourable_decision(client, candidate):
+    candidature = CandidatureFactory(dossier=candidate, received=True)
+    page = client.get(reverse("candidatures:detail", args=[candidature.pk])).content.decode()
+    assert "Confirmation candidature" not in page
+    response = client.get(reverse("candidatures:confirm", args=[candidature.pk]), follow=True)
+    assert "Rien à répondre" in response.content.decode()
+    other = fill_sections_to_apply(DossierFactory())
+    client.force_login(other.user)
+    assert client.post(reverse("candidatures:confirm", args=[candidature.pk])).status_code == 404
