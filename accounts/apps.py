@@ -1,7 +1,9 @@
 """Candidate and staff accounts: email login, candidate number, 48-hour activation."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "accounts"
+    verbose_name = _("People")
