@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from dossiers.models import Dossier, Section
 from dossiers.selectors import missing_sections
 from dossiers.services import dossier_freeze_personal_info
+from ecandidat.errors import DomainError
 
 from .mail import queue_mail
 from .models import (
@@ -201,14 +202,10 @@ def register_submission_check(check: Callable[[Candidature], list[str]]):
 # --- Errors ---------------------------------------------------------------------------------
 
 
-class WorkflowError(Exception):
+class WorkflowError(DomainError):
     """Base of the reasons a transition is refused; ``message`` is translated for the page."""
 
     default_message = _("This action is not possible.")
-
-    def __init__(self, message=None):
-        self.message = message or self.default_message
-        super().__init__(str(self.message))
 
 
 class TransitionNotAllowed(WorkflowError):

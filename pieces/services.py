@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from candidatures.models import Candidature, Status
 from candidatures.workflow import Stage, stage_of
+from ecandidat.errors import DomainError
 
 from .antivirus import ScanResult, ScanStatus
 from .files import CleanFile
@@ -21,14 +22,10 @@ from .selectors import required_pieces, reusable_piece
 logger = logging.getLogger(__name__)
 
 
-class PieceError(Exception):
+class PieceError(DomainError):
     """Base of the reasons a piece cannot be changed; ``message`` is translated."""
 
     default_message = _("This document cannot be changed.")
-
-    def __init__(self, message=None):
-        self.message = message or self.default_message
-        super().__init__(str(self.message))
 
 
 class PieceLocked(PieceError):
