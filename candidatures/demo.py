@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.models import User
-from dossiers.selectors import dossier_for
+from dossiers.services import dossier_create
 
 from .models import Campaign, Candidature, Centre, Programme
 from .workflow import candidature_create
@@ -51,7 +51,7 @@ def _apply(email: str, code: str) -> str | None:
     user = User.objects.filter(email=email).first()
     if user is None:
         return None
-    dossier = dossier_for(user)
+    dossier = dossier_create(user=user)
     programme = Programme.objects.get(campaign__is_active=True, code=code)
     candidature = Candidature.objects.filter(dossier=dossier, programme=programme).first()
     if candidature is None:

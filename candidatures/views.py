@@ -2,7 +2,6 @@
 cancelling a draft, and the PDF copy. Thin: every write is a workflow function."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,8 +10,9 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from dossiers.access import candidate_required
 from dossiers.models import Section
-from dossiers.selectors import dossier_for, missing_sections
+from dossiers.selectors import missing_sections
 from dossiers.summary import dossier_summary
 from ecandidat.pdf import render_pdf
 
@@ -29,20 +29,6 @@ from .workflow import (
     candidature_withdraw,
     stage_of,
 )
-
-
-def _candidate_only(view):
-    """Staff have no dossier: the candidate pages are for candidates."""
-
-    def wrapped(request, *args, **kwargs):
-        if request.user.is_staff:
-            messages.info(request, _("Candidate pages are for candidates: use the administration."))
-            return redirect("home")
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return login_required(wrapped)
 
 
 def offer(request):
@@ -68,16 +54,15 @@ def offer(request):
     )
 
 
-@_candidate_only
+@candidate_required
 @require_http_methods(["GET", "POST"])
-def apply(request, programme_pk):
+def apply(request, programme_pk, *, dossier):
     """A confirm step, then a draft application through the workflow."""
     programme = get_object_or_404(
         Programme.objects.select_related("centre", "campaign"),
         pk=programme_pk,
         campaign__is_active=True,
     )
-    dossier = dossier_for(request.user)
     if request.method == "POST":
         try:
             candidature = candidature_create(
@@ -138,9 +123,8 @@ def _rows(user, dossier, candidatures, *, with_items=True):
     return rows
 
 
-@_candidate_only
-def dashboard(request):
-    dossier = dossier_for(request.user)
+@candidate_required
+def dashboard(request, *, dossier):
     rows = _rows(request.user, dossier, selectors.candidatures_of(request.user))
     return render(request, "candidatures/dashboard.html", {"rows": rows, "dossier": dossier})
 
@@ -153,10 +137,9 @@ def _own(request, pk):
     return get_object_or_404(selectors.candidatures_of(request.user), pk=pk)
 
 
-@_candidate_only
-def detail(request, pk):
+@candidate_required
+def detail(request, pk, *, dossier):
     candidature = _own(request, pk)
-    dossier = dossier_for(request.user)
     # The page's extensions (documents) show their own missing items in detail.
     (row,) = _rows(request.user, dossier, [candidature], with_items=False)
     return render(
@@ -176,9 +159,9 @@ def detail(request, pk):
     )
 
 
-@_candidate_only
+@candidate_required
 @require_http_methods(["GET", "POST"])
-def cancel(request, pk):
+def cancel(request, pk, *, dossier):
     """A confirm step that says it is definitive; the workflow refuses anything but a draft."""
     candidature = _own(request, pk)
     if request.method == "POST":
@@ -217,9 +200,9 @@ ANSWERS = {
 }
 
 
-@_candidate_only
+@candidate_required
 @require_http_methods(["GET", "POST"])
-def answer(request, pk, choice):
+def answer(request, pk, choice, *, dossier):
     """Confirm or withdraw after a favourable decision, with a confirm step: the answer is
     final. Silence past the deadline is a withdrawal (the expire job)."""
     candidature = _own(request, pk)
@@ -246,11 +229,10 @@ def answer(request, pk, choice):
     )
 
 
-@_candidate_only
-def pdf_copy(request, pk):
+@candidate_required
+def pdf_copy(request, pk, *, dossier):
     """The dossier and this application as a PDF, in the candidate's current language."""
     candidature = _own(request, pk)
-    dossier = dossier_for(request.user)
     language = get_language() or "fr"
     pdf = render_pdf(
         "candidatures/pdf/copy.html",

@@ -41,16 +41,13 @@ def _dossiers():
     ).annotate(**lines)
 
 
-def dossier_for(user) -> Dossier:
-    """The candidate's dossier, created on the way if the account predates this app (it is
-    normally created at activation)."""
-    dossier = _dossiers().filter(user=user).first()
-    if dossier is None:
-        from .services import dossier_create
-
-        dossier_create(user=user)
-        dossier = _dossiers().get(user=user)
-    return dossier
+def dossier_for(user) -> Dossier | None:
+    """The candidate's dossier, or None: a pure read. The dossier is created at activation
+    (``accounts.services.account_activate``); accounts activated before that were given theirs
+    by migration 0003, and staff have none."""
+    if not user.is_authenticated:
+        return None
+    return _dossiers().filter(user=user).first()
 
 
 def section_object(dossier: Dossier, section: str):

@@ -18,6 +18,7 @@ SLUGS = {
 
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("open/", views.open_dossier, name="open"),
     path("internal-cursus/", views.internal_cursus, name=Section.INTERNAL_CURSUS.value),
 ]
 for key in map(str, views.SINGLE_FORMS):

@@ -10,6 +10,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from .access import candidate_required
 from .forms import (
     AddressForm,
     BaccalaureateForm,
@@ -22,7 +23,6 @@ from .forms import (
 from .models import REQUIRABLE_SECTIONS, Section
 from .selectors import (
     REPEATABLE_SECTIONS,
-    dossier_for,
     missing_sections,
     section_object,
     section_states,
@@ -33,6 +33,7 @@ from .services import (
     LinesExist,
     PersonalInfoFrozen,
     SectionLocked,
+    dossier_create,
     line_delete,
     line_save,
     section_declare_none,
@@ -79,8 +80,16 @@ def _locked(request, dossier, section):
 
 
 @login_required
-def overview(request):
-    dossier = dossier_for(request.user)
+@require_POST
+def open_dossier(request):
+    """The button of the "no dossier yet" page (candidate_required); staff never get one."""
+    if not request.user.is_staff:
+        dossier_create(user=request.user)
+    return redirect("dossiers:overview")
+
+
+@candidate_required
+def overview(request, *, dossier):
     missing = missing_sections(dossier=dossier, optional_sections=set())
     return render(
         request,
@@ -95,11 +104,10 @@ def overview(request):
     )
 
 
-@login_required
+@candidate_required
 @require_http_methods(["GET", "POST"])
-def single_section(request, section, edit=False):
+def single_section(request, section, edit=False, *, dossier):
     """The summary of a filled section with "edit" and "next", or its form."""
-    dossier = dossier_for(request.user)
     if section != Section.PERSONAL_INFO and not sections_unlocked(dossier):
         return _locked(request, dossier, section)
     obj = section_object(dossier, section)
@@ -162,9 +170,8 @@ def single_section(request, section, edit=False):
     )
 
 
-@login_required
-def internal_cursus(request):
-    dossier = dossier_for(request.user)
+@candidate_required
+def internal_cursus(request, *, dossier):
     if not sections_unlocked(dossier):
         return _locked(request, dossier, Section.INTERNAL_CURSUS)
     lines = list(dossier.internal_cursus.all())
@@ -183,9 +190,8 @@ def _line_queryset(dossier, section):
     return queryset
 
 
-@login_required
-def line_list(request, section):
-    dossier = dossier_for(request.user)
+@candidate_required
+def line_list(request, section, *, dossier):
     if not sections_unlocked(dossier):
         return _locked(request, dossier, section)
     model, flag = REPEATABLE_SECTIONS[section]
@@ -211,10 +217,9 @@ def line_list(request, section):
     )
 
 
-@login_required
+@candidate_required
 @require_http_methods(["GET", "POST"])
-def line_edit(request, section, pk=None):
-    dossier = dossier_for(request.user)
+def line_edit(request, section, pk=None, *, dossier):
     if not sections_unlocked(dossier):
         return _locked(request, dossier, section)
     line = get_object_or_404(_line_queryset(dossier, section), pk=pk) if pk else None
@@ -242,10 +247,9 @@ def line_edit(request, section, pk=None):
     )
 
 
-@login_required
+@candidate_required
 @require_http_methods(["GET", "POST"])
-def line_remove(request, section, pk):
-    dossier = dossier_for(request.user)
+def line_remove(request, section, pk, *, dossier):
     if not sections_unlocked(dossier):
         return _locked(request, dossier, section)
     line = get_object_or_404(_line_queryset(dossier, section), pk=pk)
@@ -259,10 +263,9 @@ def line_remove(request, section, pk):
     return render(request, "dossiers/line_delete.html", _context(dossier, section, line=line))
 
 
-@login_required
+@candidate_required
 @require_POST
-def declare_none(request, section):
-    dossier = dossier_for(request.user)
+def declare_none(request, section, *, dossier):
     form = NoneForm(request.POST)
     none = form.is_valid() and form.cleaned_data["none"]
     try:

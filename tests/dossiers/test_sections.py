@@ -171,14 +171,59 @@ def test_dossier_pages_need_a_login(client, db):
     assert reverse("account_login") in response["Location"]
 
 
-def test_a_dossier_is_created_lazily_with_the_candidate_number(client, db):
+def test_reading_never_creates_a_dossier_the_candidate_opens_it_with_a_post(client, db):
+    """An account activated another way than by the mailed link has no dossier: the page says
+    so and offers a button; only that POST creates it."""
+    from dossiers.models import Dossier
     from tests.factories import UserFactory
 
     user = UserFactory()
     client.force_login(user)
-    page = client.get(reverse("dossiers:overview")).content.decode()
-    assert user.dossier.number == user.candidate_number
-    assert user.candidate_number in page
+    for name in ("overview", "personal_info", "address", "internships"):
+        page = client.get(reverse(f"dossiers:{name}"))
+        assert page.status_code == 200
+        assert "Votre compte n'a pas encore de dossier" in page.content.decode()
+        assert reverse("dossiers:open") in page.content.decode()
+    assert not Dossier.objects.filter(user=user).exists()
+
+    response = client.post(reverse("dossiers:open"))
+    assert response.status_code == 302 and response.url == reverse("dossiers:overview")
+    assert Dossier.objects.get(user=user).number == user.candidate_number
+    assert user.candidate_number in client.get(reverse("dossiers:overview")).content.decode()
+
+
+def test_staff_opening_the_dossier_pages_get_no_dossier(client, db):
+    from dossiers.models import Dossier
+    from tests.factories import UserFactory
+
+    staff = UserFactory(staff=True)
+    client.force_login(staff)
+    for name in ("overview", "personal_info", "internships"):
+        response = client.get(reverse(f"dossiers:{name}"), follow=True)
+        assert response.redirect_chain == [(reverse("home"), 302)]
+        assert "réservées aux candidats" in response.content.decode()
+    client.post(reverse("dossiers:open"))
+    assert not Dossier.objects.filter(user=staff).exists()
+
+
+def test_older_accounts_get_their_dossier_from_the_migration(db):
+    """Migration 0003 gives a dossier to activated candidates without one, never to staff nor
+    to unactivated accounts."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from dossiers.models import Dossier
+    from tests.factories import UserFactory
+
+    older, staff = UserFactory(), UserFactory(staff=True)
+    unactivated = UserFactory(unactivated=True)
+    kept = DossierFactory()
+    migration = import_module("dossiers.migrations.0003_dossiers_for_older_accounts")
+    migration.create_missing_dossiers(apps, None)
+    assert Dossier.objects.get(user=older).number == older.candidate_number
+    assert not Dossier.objects.filter(user__in=[staff, unactivated]).exists()
+    assert Dossier.objects.get(user=kept.user) == kept
 
 
 def test_sections_never_show_another_candidates_data(candidate_client):
@@ -191,6 +236,7 @@ def test_personal_info_is_prefilled_from_the_sign_up(client, db):
     from tests.factories import UserFactory
 
     user = UserFactory(last_name="Dubois", first_name="Léa")
+    DossierFactory(user=user)
     client.force_login(user)
     page = client.get(reverse("dossiers:personal_info")).content.decode()
     assert 'value="Dubois"' in page and 'value="Léa"' in page

@@ -4,14 +4,14 @@ import pytest
 
 from dossiers.selectors import dossier_for, missing_sections
 from dossiers.services import dossier_create, section_save
-from tests.factories import InternshipFactory, PersonalInfoFactory, UserFactory
+from tests.factories import DossierFactory, InternshipFactory, PersonalInfoFactory, UserFactory
 
 DAEU_OPTIONAL = {"external_cursus", "internships", "experiences"}
 
 
 @pytest.mark.django_db
 def test_an_empty_dossier_misses_every_section_in_order():
-    dossier = dossier_for(UserFactory())
+    dossier = dossier_for(DossierFactory().user)
     assert missing_sections(dossier=dossier, optional_sections=set()) == [
         "personal_info",
         "address",
@@ -62,3 +62,16 @@ def test_the_dossier_goes_with_the_account():
     from dossiers.models import Dossier, PersonalInfo
 
     assert not Dossier.objects.exists() and not PersonalInfo.objects.exists()
+
+
+@pytest.mark.django_db
+def test_dossier_for_is_one_read_and_writes_nothing(django_assert_num_queries):
+    """It used to create the dossier of whoever asked, staff included."""
+    from dossiers.models import Dossier
+
+    staff, candidate = UserFactory(staff=True), UserFactory()
+    with django_assert_num_queries(1):
+        assert dossier_for(staff) is None
+    with django_assert_num_queries(1):
+        assert dossier_for(candidate) is None
+    assert not Dossier.objects.exists()
