@@ -8,7 +8,9 @@ favourable decision carries the admission letter, rendered to PDF in the candida
 from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
 
+from ecandidat.hooks import Hook
 from ecandidat.pdf import render_pdf
 from notifications.services import Attachment, notify
 
@@ -32,8 +34,12 @@ PUBLISHED = {
     Decision.UNFAVOURABLE: "decision_unfavourable",
     Decision.WAITLISTED: "decision_waitlisted",
 }
-# Filled by the pieces app: the refused documents listed in the "incomplete" mail.
-refused_pieces_providers: list = []
+# The refused documents, with the reason given for each, listed in the "incomplete" mail and
+# on the application page (see ``ecandidat.hooks``).
+refused_pieces_hook = Hook(
+    "pieces.selectors.refused_pieces",
+    purpose="the refused documents and their reasons, for the incomplete mail",
+)
 
 
 def notification_event(event: str, candidature) -> str:
@@ -63,9 +69,12 @@ def mail_context(*, candidature, transition) -> dict:
         "waitlist_rank": candidature.waitlist_rank or "",
         "comment": transition.comment,
         "refused_pieces": [
-            str(item) for provider in refused_pieces_providers for item in provider(candidature)
-        ],
-        "return_deadline": _when(programme.return_deadline),
+            _("%(piece)s: %(reason)s") % {"piece": label, "reason": reason}
+            for label, reason in refused_pieces_hook(candidature)
+        ]
+        if transition.event == "mark_incomplete"
+        else [],
+        "return_deadline": _when(candidature.return_deadline),
         "confirmation_deadline": _when(deadline),
     }
 

@@ -48,9 +48,24 @@ class Campaign(models.Model):
         return self.archived_at is not None
 
 
+class CentreQuerySet(models.QuerySet):
+    def for_staff(self, user):
+        """The centres ``user`` manages: all of them for central administrators, theirs for
+        centre staff, none for anybody else (nor for staff without their TOTP when it is
+        required)."""
+        from .scoping import backoffice_user, sees_all_centres
+
+        if not backoffice_user(user):
+            return self.none()
+        if sees_all_centres(user):
+            return self
+        return self.filter(staff=user)
+
+
 class Centre(models.Model):
     """A centre of applications ("centre de candidature"): who manages a set of programmes, the
-    cap on applications per candidate, and the default dates its new programmes start from."""
+    cap on applications per candidate, and the default dates its new programmes start from.
+    ``staff`` are its « gestionnaires »: they see and act on its applications only."""
 
     name = models.CharField(_("name"), max_length=150, unique=True)
     contact_email = models.EmailField(_("contact email"))
@@ -78,14 +93,31 @@ class Centre(models.Model):
     default_confirmation_days = models.PositiveSmallIntegerField(
         _("default days to confirm after a favourable decision"), null=True, blank=True
     )
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="staff_centres",
+        verbose_name=_("centre staff"),
+        help_text=_("Staff accounts who review this centre's applications."),
+    )
+
+    objects = CentreQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("centre")
         verbose_name_plural = _("centres")
         ordering = ["name"]
+        permissions = [
+            ("manage_all_centres", _("Can manage every centre (central administration)")),
+        ]
 
     def __str__(self):
         return self.name
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    def for_staff(self, user):
+        return self.filter(centre__in=Centre.objects.for_staff(user))
 
 
 class Programme(models.Model):
@@ -125,6 +157,8 @@ class Programme(models.Model):
     confirmation_days = models.PositiveSmallIntegerField(
         _("days to confirm after a favourable decision"), null=True, blank=True
     )
+
+    objects = ProgrammeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("programme")
@@ -190,8 +224,11 @@ class Programme(models.Model):
             raise ValidationError(errors)
 
     def confirmation_deadline_for(self, candidature: "Candidature"):
-        """The fixed deadline, or N days after this candidate's favourable decision was
-        published (None while it is not)."""
+        """The candidate's own deadline when the back office set one, else the fixed
+        deadline, else N days after this candidate's favourable decision was published (None
+        while it is not)."""
+        if candidature.confirmation_deadline_override is not None:
+            return candidature.confirmation_deadline_override
         if self.confirmation_deadline is not None:
             return self.confirmation_deadline
         if candidature.decision_published_at is None or self.confirmation_days is None:
@@ -221,11 +258,65 @@ class Answer(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+# Where an application stands, derived by ``workflow.stage_of``: the statuses before a
+# decision, "decided" (recorded, not published), the published decisions and the answers.
+# Built from those choices so each label lives in one place.
+Stage = models.TextChoices(
+    "Stage",
+    [
+        # The statuses in the order a file moves through them ("complete" last: decisions follow).
+        *(
+            (status.name, (status.value, status.label))
+            for status in (
+                Status.DRAFT,
+                Status.RECEIVED,
+                Status.INCOMPLETE,
+                Status.CANCELLED,
+                Status.COMPLETE,
+            )
+        ),
+        ("DECIDED", ("decided", _("Decision recorded, not published"))),
+        *((value.upper(), (value, label)) for value, label in Decision.choices),
+        *((value.upper(), (value, label)) for value, label in Answer.choices),
+    ],
+)
+
+
+class Event(models.TextChoices):
+    """What happened to an application (one workflow function each, ``create`` included)."""
+
+    CREATE = "create", _("Application created")
+    SUBMIT = "submit", _("Submitted")
+    CANCEL = "cancel", _("Cancelled")
+    MARK_COMPLETE = "mark_complete", _("Marked complete")
+    MARK_INCOMPLETE = "mark_incomplete", _("Marked incomplete")
+    RESUBMIT = "resubmit", _("Submitted again")
+    DECIDE = "decide", _("Decision recorded")
+    PUBLISH = "publish", _("Decision published")
+    PROMOTE = "promote", _("Promoted from the waiting list")
+    CONFIRM = "confirm", _("Admission confirmed")
+    WITHDRAW = "withdraw", _("Withdrawn")
+    EXPIRE = "expire", _("Withdrawn automatically (deadline passed)")
+
+
 class ActorKind(models.TextChoices):
     CANDIDATE = "candidate", _("Candidate")
     STAFF = "staff", _("Centre staff")
     COMMISSION = "commission", _("Commission")
     SYSTEM = "system", _("System")
+
+
+class CandidatureQuerySet(models.QuerySet):
+    def for_staff(self, user):
+        """The applications ``user`` may see and act on in the back office (see
+        ``CentreQuerySet.for_staff``). Every staff door loads applications through this."""
+        from .scoping import backoffice_user, sees_all_centres
+
+        if not backoffice_user(user):
+            return self.none()
+        if sees_all_centres(user):
+            return self
+        return self.filter(programme__centre__staff=user)
 
 
 class Candidature(models.Model):
@@ -257,6 +348,15 @@ class Candidature(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     incomplete_comment = models.TextField(_("reason for incompleteness"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Set by the back office for one candidate (``services.candidature_override_deadlines``):
+    # the workflow and every page use them instead of the programme's dates.
+    return_deadline_override = models.DateTimeField(_("own return deadline"), null=True, blank=True)
+    confirmation_deadline_override = models.DateTimeField(
+        _("own confirmation deadline"), null=True, blank=True
+    )
+    deadline_override_reason = models.TextField(_("reason for the own deadlines"), blank=True)
+
+    objects = CandidatureQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("application")
@@ -302,6 +402,11 @@ class Candidature(models.Model):
     def decision_visible(self) -> bool:
         return self.decision_published_at is not None
 
+    @property
+    def return_deadline(self):
+        """This candidate's return deadline: their own when the back office set one."""
+        return self.return_deadline_override or self.programme.return_deadline
+
 
 class CandidatureTransition(models.Model):
     """The audit trail: one row per transition, written in the transition's transaction."""
@@ -312,7 +417,7 @@ class CandidatureTransition(models.Model):
         related_name="transitions",
         verbose_name=_("application"),
     )
-    event = models.CharField(_("event"), max_length=20)
+    event = models.CharField(_("event"), max_length=20, choices=Event.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -322,8 +427,8 @@ class CandidatureTransition(models.Model):
         verbose_name=_("actor"),
     )
     actor_kind = models.CharField(_("actor kind"), max_length=12, choices=ActorKind.choices)
-    from_state = models.CharField(_("from"), max_length=20, blank=True)
-    to_state = models.CharField(_("to"), max_length=20)
+    from_state = models.CharField(_("from"), max_length=20, blank=True, choices=Stage.choices)
+    to_state = models.CharField(_("to"), max_length=20, choices=Stage.choices)
     comment = models.TextField(_("comment"), blank=True)
     at = models.DateTimeField(_("at"))
 
@@ -333,4 +438,37 @@ class CandidatureTransition(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self):
-        return f"{self.event}: {self.from_state} → {self.to_state}"
+        if not self.from_state:
+            return f"{self.get_event_display()}: {self.get_to_state_display()}"
+        return (
+            f"{self.get_event_display()}: {self.get_from_state_display()} → "
+            f"{self.get_to_state_display()}"
+        )
+
+
+class StaffNote(models.Model):
+    """A note the back office keeps on an application; never shown to the candidate."""
+
+    candidature = models.ForeignKey(
+        Candidature,
+        on_delete=models.CASCADE,
+        related_name="staff_notes",
+        verbose_name=_("application"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    text = models.TextField(_("note"))
+    created_at = models.DateTimeField(_("written at"))
+
+    class Meta:
+        verbose_name = _("staff note")
+        verbose_name_plural = _("staff notes")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.text[:60]

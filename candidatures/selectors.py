@@ -3,6 +3,8 @@
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ecandidat.hooks import Hook
+
 from .models import Campaign, Candidature, Decision, Programme, Status
 
 
@@ -70,8 +72,8 @@ def next_deadline(candidature, now):
     """(what, when) the candidate should watch next, or None."""
     programme = candidature.programme
     status, decision = candidature.status, candidature.decision
-    if status in (Status.DRAFT, Status.INCOMPLETE) and now < programme.return_deadline:
-        return _("Return deadline"), programme.return_deadline
+    if status in (Status.DRAFT, Status.INCOMPLETE) and now < candidature.return_deadline:
+        return _("Return deadline"), candidature.return_deadline
     if candidature.answer or status == Status.CANCELLED:
         return None
     if candidature.decision_visible:
@@ -85,28 +87,18 @@ def next_deadline(candidature, now):
     return None
 
 
-# Apps that add to an application (documents) plug in here instead of being imported:
-# - missing-item providers answer, for many applications at once, what each still lacks;
-# - detail extensions add their part of the application page's context.
-missing_item_providers: list = []
-detail_extensions: list = []
-
-
-def register_missing_item_provider(provider):
-    if provider not in missing_item_providers:
-        missing_item_providers.append(provider)
-    return provider
-
-
-def register_detail_extension(extension):
-    if extension not in detail_extensions:
-        detail_extensions.append(extension)
-    return extension
+# What the documents app answers for pages of this app (see ``ecandidat.hooks``):
+missing_pieces_hook = Hook(
+    "pieces.selectors.missing_pieces_by_candidature",
+    purpose="the documents each of many applications still lacks (dashboard)",
+)
+detail_documents_hook = Hook(
+    "pieces.selectors.detail_context",
+    purpose="the documents part of the application page",
+)
 
 
 def missing_items(candidatures) -> dict[int, list[str]]:
-    merged: dict[int, list[str]] = {}
-    for provider in missing_item_providers:
-        for pk, items in provider(candidatures).items():
-            merged.setdefault(pk, []).extend(str(item) for item in items)
-    return merged
+    return {
+        pk: [str(item) for item in items] for pk, items in missing_pieces_hook(candidatures).items()
+    }

@@ -150,11 +150,7 @@ def detail(request, pk, *, dossier):
             "history": _history(candidature),
             "can_cancel": row["stage"] == Stage.DRAFT,
             "can_answer": row["stage"] == Stage.FAVOURABLE,
-            **{
-                key: value
-                for extension in selectors.detail_extensions
-                for key, value in extension(candidature, row).items()
-            },
+            **selectors.detail_documents_hook(candidature, row),
         },
     )
 

@@ -11,16 +11,19 @@ transition and one mail.
 ``candidature_create`` (applying) is not in the table: it has no source stage; its guards are
 the programme's window, the centre's cap, once per programme and the dossier's first sections.
 
-``submission_checks`` is a registry the pieces app fills (``register_submission_check``, from
-its ``AppConfig.ready()``): each check receives the application and returns the list of what
-is still missing (translated messages); submitting and resubmitting are refused with
-``DossierIncomplete`` while any check returns something.
+Two questions only the documents app can answer are named below by their providers' paths
+(``ecandidat.hooks``; the system check imports them at start-up): what an application still
+lacks before it may be submitted (``DossierIncomplete`` while anything is), and whether the
+staff's review of its documents allows marking it complete or incomplete.
+
+``candidate_may_change`` is the one home of the rule "the candidate may change an application
+until its return deadline, while the campaign is active": pages, the documents' services and
+the table's ``before="return_deadline"`` all go through ``date_for``.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +31,7 @@ from dossiers.models import Dossier, Section
 from dossiers.selectors import missing_sections
 from dossiers.services import dossier_freeze_personal_info
 from ecandidat.errors import DomainError
+from ecandidat.hooks import Hook
 
 from .mail import queue_mail
 from .models import (
@@ -36,7 +40,9 @@ from .models import (
     Candidature,
     CandidatureTransition,
     Decision,
+    Event,
     Programme,
+    Stage,
     Status,
 )
 
@@ -45,38 +51,6 @@ DECIDE_PERMISSION = "candidatures.decide_candidature"
 # Sections a candidate must have filled to apply at all; a programme's other required sections
 # are checked when its pieces are (the registry below).
 SECTIONS_TO_APPLY = {Section.PERSONAL_INFO, Section.ADDRESS, Section.BACCALAUREATE}
-
-
-class Stage(models.TextChoices):
-    """Where an application stands, derived by ``stage_of``."""
-
-    DRAFT = "draft", _("Pending")
-    RECEIVED = "received", _("Received")
-    INCOMPLETE = "incomplete", _("Incomplete")
-    CANCELLED = "cancelled", _("Cancelled")
-    COMPLETE = "complete", _("Complete")
-    DECIDED = "decided", _("Decision recorded, not published")
-    PRESELECTED = "preselected", _("Preselected")
-    FAVOURABLE = "favourable", _("Favourable")
-    UNFAVOURABLE = "unfavourable", _("Unfavourable")
-    WAITLISTED = "waitlisted", _("Waiting list")
-    CONFIRMED = "confirmed", _("Confirmed")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-
-
-class Event(models.TextChoices):
-    CREATE = "create", _("Application created")
-    SUBMIT = "submit", _("Submitted")
-    CANCEL = "cancel", _("Cancelled")
-    MARK_COMPLETE = "mark_complete", _("Marked complete")
-    MARK_INCOMPLETE = "mark_incomplete", _("Marked incomplete")
-    RESUBMIT = "resubmit", _("Submitted again")
-    DECIDE = "decide", _("Decision recorded")
-    PUBLISH = "publish", _("Decision published")
-    PROMOTE = "promote", _("Promoted from the waiting list")
-    CONFIRM = "confirm", _("Admission confirmed")
-    WITHDRAW = "withdraw", _("Withdrawn")
-    EXPIRE = "expire", _("Withdrawn automatically (deadline passed)")
 
 
 def stage_of(candidature: Candidature) -> Stage:
@@ -187,16 +161,15 @@ TRANSITIONS = {
     ]
 }
 
-# Filled by the pieces app (see the module docstring).
-submission_checks: list[Callable[[Candidature], list[str]]] = []
-
-
-def register_submission_check(check: Callable[[Candidature], list[str]]):
-    """Adds a check run before submitting (usable as a decorator; idempotent, so an app's
-    ``ready()`` may run twice)."""
-    if check not in submission_checks:
-        submission_checks.append(check)
-    return check
+# Provided by the documents app (see the module docstring and ``ecandidat.hooks``).
+missing_for_submission = Hook(
+    "pieces.selectors.missing_for_submission",
+    purpose="what an application still lacks before it may be submitted",
+)
+review_blockers = Hook(
+    "pieces.selectors.review_blockers",
+    purpose="why the staff's review of the documents does not allow this completeness verdict",
+)
 
 
 # --- Errors ---------------------------------------------------------------------------------
@@ -246,7 +219,18 @@ class AlreadyApplied(WorkflowError):
 
 
 class CommentRequired(WorkflowError):
-    default_message = _("Say why in a comment: the candidate will read it.")
+    default_message = _(
+        "Refuse at least one document with its reason, or say what is missing in a comment: "
+        "the candidate will read it."
+    )
+
+
+class ReviewUnfinished(WorkflowError):
+    default_message = _("The review of the documents does not allow this.")
+
+    def __init__(self, reasons=()):
+        self.reasons = list(reasons)
+        super().__init__(" ".join(str(r) for r in self.reasons) or None)
 
 
 class InvalidDecision(WorkflowError):
@@ -265,9 +249,12 @@ def actor_kind_of(*, actor, candidature: Candidature, claimed=None) -> ActorKind
             raise ActorNotAllowed
         return ActorKind.SYSTEM
     # In this order when nothing is claimed; lazy, so a candidate costs no permission query.
+    # Staff act only on the applications of their centres (the back office's own queryset).
     holds = {
         ActorKind.CANDIDATE: lambda: actor.pk == candidature.dossier.user_id,
-        ActorKind.STAFF: lambda: actor.is_staff,
+        ActorKind.STAFF: lambda: (
+            Candidature.objects.for_staff(actor).filter(pk=candidature.pk).exists()
+        ),
         ActorKind.COMMISSION: lambda: actor.has_perm(DECIDE_PERMISSION),
         ActorKind.SYSTEM: lambda: False,
     }
@@ -282,10 +269,23 @@ def actor_kind_of(*, actor, candidature: Candidature, claimed=None) -> ActorKind
 
 
 def date_for(candidature: Candidature, name: str):
+    """The programme's date ``name`` for this candidate: the back office's per-candidate
+    override of the return and confirmation deadlines wins."""
     programme = candidature.programme
     if name == "confirmation_deadline":
         return programme.confirmation_deadline_for(candidature)
+    if name == "return_deadline":
+        return candidature.return_deadline
     return getattr(programme, name)
+
+
+def candidate_may_change(candidature: Candidature, now=None) -> bool:
+    """Before this candidate's return deadline, in a campaign not archived (the stage is the
+    caller's question: drafts and incomplete applications)."""
+    now = now or timezone.now()
+    return now < date_for(candidature, "return_deadline") and not (
+        candidature.programme.campaign.is_archived
+    )
 
 
 def _check_dates(rule: Transition, candidature: Candidature, now) -> None:
@@ -423,9 +423,15 @@ def candidature_create(*, dossier: Dossier, programme: Programme, actor) -> Cand
 
 
 def _check_submission(candidature) -> None:
-    missing = [item for check in submission_checks for item in check(candidature)]
+    missing = missing_for_submission(candidature)
     if missing:
         raise DossierIncomplete(missing)
+
+
+def _check_review(candidature, verdict: Event) -> None:
+    reasons = review_blockers(candidature, verdict=verdict)
+    if reasons:
+        raise ReviewUnfinished(reasons)
 
 
 def candidature_submit(*, candidature, actor, actor_kind=None) -> Candidature:
@@ -455,7 +461,10 @@ def candidature_cancel(*, candidature, actor, actor_kind=None) -> Candidature:
 
 
 def candidature_mark_complete(*, candidature, actor, actor_kind=None) -> Candidature:
+    """Refused while a document is still refused (the candidate must replace it first)."""
+
     def effect(c, now):
+        _check_review(c, Event.MARK_COMPLETE)
         c.status = Status.COMPLETE
         c.incomplete_comment = ""
 
@@ -469,14 +478,16 @@ def candidature_mark_complete(*, candidature, actor, actor_kind=None) -> Candida
 
 
 def candidature_mark_incomplete(
-    *, candidature, actor, comment: str, actor_kind=None
+    *, candidature, actor, comment: str = "", actor_kind=None
 ) -> Candidature:
-    """The comment tells the candidate what to send again; it is required."""
+    """Needs at least one refused document (each with its reason, listed in the mail); the
+    comment adds what the candidate should know besides."""
     comment = (comment or "").strip()
-    if not comment:
-        raise CommentRequired
 
     def effect(c, now):
+        reasons = review_blockers(c, verdict=Event.MARK_INCOMPLETE)
+        if reasons and not comment:
+            raise CommentRequired(" ".join(str(r) for r in reasons))
         c.status = Status.INCOMPLETE
         c.incomplete_comment = comment
 

@@ -10,21 +10,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
-def staff_has_mfa(user) -> bool:
-    from allauth.mfa.models import Authenticator
-
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-
-
 class EcandidatAdminSite(admin.AdminSite):
     site_header = _("ecandidat administration")
     site_title = _("ecandidat administration")
     index_title = _("Management")
 
     def has_permission(self, request):
-        if not super().has_permission(request):
-            return False
-        return not settings.STAFF_MFA_REQUIRED or staff_has_mfa(request.user)
+        from candidatures.scoping import backoffice_user
+
+        return super().has_permission(request) and backoffice_user(request.user)
 
     def login(self, request, extra_context=None):
         user = request.user

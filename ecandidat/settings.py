@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "pieces",
     "commissions",
     "notifications",
+    "audit",
 ]
 
 MIDDLEWARE = [

@@ -2,6 +2,7 @@
 (one ``Piece`` per required piece per application). The files themselves are checked by
 ``pieces.files`` and written by ``services``; nothing here changes a status."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -114,8 +115,15 @@ class PieceStatus(models.TextChoices):
     MISSING = "missing", _("Missing")
     UPLOADED = "uploaded", _("Sent")
     NOT_CONCERNED = "not_concerned", _("Not concerned")
+    VALIDATED = "validated", _("Validated")
     REFUSED = "refused", _("Refused")
     PENDING_SCAN = "pending_scan", _("Being checked")
+
+
+class PieceQuerySet(models.QuerySet):
+    def for_staff(self, user):
+        """The pieces of the applications ``user`` reviews (``Candidature.objects.for_staff``)."""
+        return self.filter(candidature__in=Candidature.objects.for_staff(user))
 
 
 class Piece(models.Model):
@@ -133,10 +141,25 @@ class Piece(models.Model):
     size = models.PositiveIntegerField(_("size"), default=0)
     content_type = models.CharField(_("content type"), max_length=50, blank=True)
     status = models.CharField(
-        _("status"), max_length=15, choices=PieceStatus.choices, default=PieceStatus.MISSING
+        _("document status"),
+        max_length=15,
+        choices=PieceStatus.choices,
+        default=PieceStatus.MISSING,
     )
-    refusal_comment = models.TextField(_("refusal comment"), blank=True)
+    refusal_comment = models.TextField(_("reason for refusal"), blank=True)
     uploaded_at = models.DateTimeField(_("uploaded at"), null=True, blank=True)
+    # The staff's last verdict (``services.piece_validate`` / ``piece_refuse``).
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+
+    objects = PieceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("piece")

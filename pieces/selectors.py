@@ -4,17 +4,19 @@ pieces a user may download."""
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from candidatures.workflow import DECIDE_PERMISSION, Stage, stage_of
+from candidatures.models import Event
+from candidatures.workflow import Stage, candidate_may_change, stage_of
 from dossiers.models import Section
 from dossiers.selectors import missing_sections
 
 from .models import Piece, PieceStatus, RequiredPiece
 
-# A mandatory piece is in when sent; a conditional one also when "not concerned".
-IN = {PieceStatus.UPLOADED}
-IN_IF_CONDITIONAL = {PieceStatus.UPLOADED, PieceStatus.NOT_CONCERNED}
+# A mandatory piece is in when sent (or already validated by staff); a conditional one also
+# when "not concerned".
+IN = {PieceStatus.UPLOADED, PieceStatus.VALIDATED}
+IN_IF_CONDITIONAL = {*IN, PieceStatus.NOT_CONCERNED}
 
 
 def required_pieces(programme) -> list[RequiredPiece]:
@@ -78,10 +80,9 @@ class PieceRow:
 
 def pieces_context(candidature, *, missing_sections_labels) -> dict:
     """What the application page shows about documents and submitting (two queries)."""
-    now = timezone.now()
     stage = stage_of(candidature)
     programme = candidature.programme
-    open_ = now < programme.return_deadline and not programme.campaign.is_archived
+    open_ = candidate_may_change(candidature)
     draft = open_ and stage == Stage.DRAFT
     incomplete = open_ and stage == Stage.INCOMPLETE
     requirements = required_pieces(programme)
@@ -130,6 +131,11 @@ def pieces_context(candidature, *, missing_sections_labels) -> dict:
     }
 
 
+def detail_context(candidature, row) -> dict:
+    """The application page's documents part (``candidatures.selectors`` names this)."""
+    return pieces_context(candidature, missing_sections_labels=row["missing"])
+
+
 def reusable_piece(candidature, piece_type) -> Piece | None:
     """The candidate's latest sent copy of a shared piece, from another application."""
     if not piece_type.shared:
@@ -147,16 +153,52 @@ def reusable_piece(candidature, piece_type) -> Piece | None:
 
 
 def downloadable_pieces(user):
-    """Pieces whose file ``user`` may download: their own; every one for staff (centre scoping
-    does not exist yet) and for commission members, except files still being scanned."""
+    """Pieces whose file ``user`` may download here: their own, and those of the applications
+    they review in the back office (``Piece.objects.for_staff``: their centres, TOTP when
+    required), except files still being scanned. Commission members read pieces through the
+    reviewer pages' own door."""
     pieces = Piece.objects.exclude(file="").select_related("piece_type")
     if not user.is_authenticated:
         return pieces.none()
-    if user.is_staff or user.has_perm(DECIDE_PERMISSION):
-        return pieces.filter(
-            Q(candidature__dossier__user=user) | ~Q(status=PieceStatus.PENDING_SCAN)
+    own = pieces.filter(candidature__dossier__user=user)
+    if not user.is_staff:
+        return own
+    reviewed = pieces.for_staff(user).exclude(status=PieceStatus.PENDING_SCAN)
+    return own | reviewed
+
+
+def refused_pieces(candidature) -> list[tuple[str, str]]:
+    """(label, reason) of each refused document, in the catalogue's order: what the
+    "incomplete" mail and the application page list."""
+    return [
+        (piece.piece_type.label, piece.refusal_comment)
+        for piece in candidature.pieces.filter(status=PieceStatus.REFUSED)
+        .select_related("piece_type")
+        .order_by("piece_type__order", "piece_type__pk")
+    ]
+
+
+def review_blockers(candidature, *, verdict) -> list[str]:
+    """Why the staff's review of the documents does not allow ``verdict`` yet (the workflow's
+    guard for marking complete / incomplete): nothing refused for "complete", every document
+    in and scanned; at least one refused for "incomplete" (or a comment, the workflow's
+    call)."""
+    pieces = list(candidature.pieces.select_related("piece_type"))
+    refused = [p.piece_type.label for p in pieces if p.status == PieceStatus.REFUSED]
+    if verdict == Event.MARK_INCOMPLETE:
+        return [] if refused else [_("No document is refused.")]
+    reasons = []
+    if refused:
+        reasons.append(
+            _("Documents still refused: %(pieces)s.") % {"pieces": ", ".join(map(str, refused))}
         )
-    return pieces.filter(candidature__dossier__user=user)
+    scanning = [p.piece_type.label for p in pieces if p.status == PieceStatus.PENDING_SCAN]
+    if scanning:
+        reasons.append(
+            _("Documents still being checked: %(pieces)s.")
+            % {"pieces": ", ".join(map(str, scanning))}
+        )
+    return reasons
 
 
 def missing_pieces_by_candidature(candidatures) -> dict[int, list[str]]:

@@ -10,8 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.services import audit_record
 from candidatures.models import Candidature, Status
-from candidatures.workflow import Stage, stage_of
+from candidatures.workflow import Stage, candidate_may_change, stage_of
 from ecandidat.errors import DomainError
 
 from .antivirus import ScanResult, ScanStatus
@@ -75,7 +76,7 @@ def _check_editable(candidature, piece_type, *, draft_only: bool) -> bool:
     stage = stage_of(candidature)
     if stage not in (Stage.DRAFT, Stage.INCOMPLETE) or programme.campaign.is_archived:
         raise PieceLocked
-    if timezone.now() >= programme.return_deadline:
+    if not candidate_may_change(candidature):
         raise ReturnDeadlinePassed
     if piece_type.pk not in {r.piece_type_id for r in required_pieces(programme)}:
         raise NotRequired
@@ -242,3 +243,87 @@ def piece_not_concerned(*, candidature: Candidature, piece_type: PieceType, acto
         if not requirement.is_conditional:
             raise NotConditional
         _clear([locked], piece_type, status=PieceStatus.NOT_CONCERNED)
+
+
+# --- The staff's review of the documents ---------------------------------------------------
+
+
+class NotReviewable(PieceError):
+    default_message = _(
+        "Documents are reviewed while the application is “Received”: this one is not."
+    )
+
+
+class NothingToValidate(PieceError):
+    default_message = _("There is no file to validate for this document.")
+
+
+class ReasonRequired(PieceError):
+    default_message = _("Give the reason for the refusal: the candidate reads it.")
+
+
+class NotYourCentre(PieceError):
+    default_message = _("You are not allowed to review this application.")
+
+
+def _lock_for_review(piece: Piece, actor) -> tuple[Candidature, Piece]:
+    """Locks the application (staff-scoped: another centre's staff meet NotYourCentre) and
+    the piece; the application must be waiting for its completeness review."""
+    try:
+        candidature = (
+            Candidature.objects.for_staff(actor)
+            .select_for_update(of=("self",))
+            .select_related("programme__campaign")
+            .get(pk=piece.candidature_id)
+        )
+    except Candidature.DoesNotExist as error:
+        raise NotYourCentre from error
+    locked = Piece.objects.select_for_update().select_related("piece_type").get(pk=piece.pk)
+    if stage_of(candidature) != Stage.RECEIVED or candidature.programme.campaign.is_archived:
+        raise NotReviewable
+    return candidature, locked
+
+
+def _review(piece, *, actor, status, reason, action) -> Piece:
+    with transaction.atomic():
+        _candidature, locked = _lock_for_review(piece, actor)
+        has_file = bool(locked.file) and locked.status != PieceStatus.PENDING_SCAN
+        # A document is validated when there is a file; refused also when the candidate
+        # declared "not concerned" (they are).
+        if not has_file and not (
+            status == PieceStatus.REFUSED and locked.status == PieceStatus.NOT_CONCERNED
+        ):
+            raise NothingToValidate
+        before = {"status": locked.status, "reason": locked.refusal_comment}
+        locked.status = status
+        locked.refusal_comment = reason
+        locked.reviewed_at = timezone.now()
+        locked.reviewed_by = actor
+        locked.save(update_fields=["status", "refusal_comment", "reviewed_at", "reviewed_by"])
+        audit_record(
+            actor=actor,
+            action=action,
+            obj=locked,
+            before=before,
+            after={"status": locked.status, "reason": locked.refusal_comment},
+            at=locked.reviewed_at,
+        )
+    return locked
+
+
+def piece_validate(*, piece: Piece, actor) -> Piece:
+    """Staff accept a sent document (a "not concerned" declaration needs no validation)."""
+    return _review(
+        piece, actor=actor, status=PieceStatus.VALIDATED, reason="", action="piece.validate"
+    )
+
+
+def piece_refuse(*, piece: Piece, actor, reason: str) -> Piece:
+    """Staff refuse a document (or a "not concerned" declaration) with the reason the
+    candidate will read, in the "incomplete" mail and on the application page."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired
+    return _review(
+        piece, actor=actor, status=PieceStatus.REFUSED, reason=reason, action="piece.refuse"
+    )

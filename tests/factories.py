@@ -53,9 +53,26 @@ from dossiers.models import (  # noqa: E402 (appended section, one per app)
 class DossierFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Dossier
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     number = factory.LazyAttribute(lambda o: o.user.candidate_number)
+
+    @factory.post_generation
+    def filled(self, create, extracted, **kwargs):
+        """``filled=True``: every section a programme may require is filled (the real
+        submission check then finds nothing missing in the dossier)."""
+        if not (create and extracted):
+            return
+        from dossiers.models import Address, Baccalaureate, BacKind
+
+        PersonalInfoFactory(dossier=self)
+        Address.objects.create(dossier=self, line1="5 allées Antonio Machado")
+        Baccalaureate.objects.create(dossier=self, kind=BacKind.NONE)
+        self.has_no_external_cursus = self.has_no_internships = self.has_no_experiences = True
+        self.save(
+            update_fields=["has_no_external_cursus", "has_no_internships", "has_no_experiences"]
+        )
 
 
 class PersonalInfoFactory(factory.django.DjangoModelFactory):
@@ -203,7 +220,9 @@ class CandidatureFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Candidature
 
-    dossier = factory.SubFactory(DossierFactory)
+    # A dossier ready to submit: the real submission check (documents and sections) runs in
+    # every test; a test about missing sections passes its own dossier.
+    dossier = factory.SubFactory(DossierFactory, filled=True)
     programme = factory.SubFactory(ProgrammeFactory)
 
     class Params:
@@ -299,3 +318,29 @@ class PieceFactory(factory.django.DjangoModelFactory):
     content_type = "application/pdf"
     status = "uploaded"
     uploaded_at = factory.LazyFunction(timezone.now)
+
+
+# --- back office ----------------------------------------------------------------------------
+
+
+def centre_staff(*centres, totp=True, **fields) -> User:
+    """A centre staff member (« gestionnaire ») of ``centres``, with a real TOTP authenticator
+    unless ``totp=False`` (the secret is on ``user.totp_secret`` to sign in with codes)."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    user = UserFactory(is_staff=True, **fields)
+    for centre in centres:
+        centre.staff.add(user)
+    if totp:
+        user.totp_secret = generate_totp_secret()
+        TOTP.activate(user, user.totp_secret)
+    return user
+
+
+def central_admin(*, totp=True, **fields) -> User:
+    """A central administrator (« scolarité centrale »): every centre."""
+    from django.contrib.auth.models import Permission
+
+    user = centre_staff(totp=totp, **fields)
+    user.user_permissions.add(Permission.objects.get(codename="manage_all_centres"))
+    return user

@@ -8,7 +8,10 @@ from tests.factories import DossierFactory, PersonalInfoFactory, UserFactory
 
 @pytest.fixture
 def staff_user(db):
-    return UserFactory(is_staff=True)
+    """A central administrator (« scolarité centrale »): staff over every centre."""
+    user = UserFactory(is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="manage_all_centres"))
+    return user
 
 
 @pytest.fixture
@@ -45,12 +48,3 @@ def fill_sections_to_apply(dossier):
 def ready_dossier(db):
     """A dossier with the sections needed to apply."""
     return fill_sections_to_apply(DossierFactory())
-
-
-@pytest.fixture(autouse=True)
-def _no_submission_checks(monkeypatch):
-    """These tests are about the state machine: the pieces app's submission check (missing
-    documents and dossier sections) is tested in tests/pieces."""
-    from candidatures import workflow
-
-    monkeypatch.setattr(workflow, "submission_checks", [])

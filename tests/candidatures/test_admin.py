@@ -117,7 +117,9 @@ def test_application_page_is_read_only_with_its_transitions(
     url = reverse("admin:candidatures_candidature_change", args=[candidature.pk])
     with django_assert_max_num_queries(7):  # not one per transition's actor
         page = staff_client.get(url).content.decode()
-    assert "submit" in page and "cancel" in page
+    # The history in words (the events' and stages' labels), never the raw codes.
+    assert "Transmise" in page and "Candidature créée" in page
+    assert "submit:" not in page and "draft →" not in page
     assert 'name="_save"' not in page
     staff_client.post(url, {"status": "complete"})
     candidature.refresh_from_db()

@@ -39,6 +39,7 @@ from tests.factories import (
     CentreFactory,
     DossierFactory,
     ProgrammeFactory,
+    RequiredPieceFactory,
 )
 
 from .test_workflow_table import EXTRA
@@ -109,12 +110,10 @@ def test_submit_freezes_personal_info_and_mails(mailoutbox, django_capture_on_co
     assert "réceptionnée" in mailoutbox[0].subject
 
 
-def test_refused_submission_leaves_the_dossier_editable(monkeypatch, mailoutbox):
+def test_refused_submission_leaves_the_dossier_editable(mailoutbox):
+    """Through the real wiring: the documents app answers what is missing."""
     candidature = CandidatureFactory()
-    monkeypatch.setattr(workflow, "submission_checks", [])
-    check = workflow.register_submission_check(lambda c: ["Relevé de notes"])
-    workflow.register_submission_check(check)
-    assert workflow.submission_checks == [check]
+    RequiredPieceFactory(programme=candidature.programme, piece_type__label_fr="Relevé de notes")
     with pytest.raises(DossierIncomplete) as error:
         candidature_submit(candidature=candidature, actor=candidature.dossier.user)
     assert "Relevé de notes" in str(error.value.message)

@@ -17,7 +17,7 @@ from hypothesis.stateful import (
 
 from candidatures.models import ActorKind, Candidature, CandidatureTransition, Decision, Status
 from candidatures.workflow import SERVICES, TRANSITIONS, Stage, WorkflowError, stage_of
-from tests.factories import CandidatureFactory, UserFactory
+from tests.factories import CandidatureFactory, UserFactory, centre_staff
 
 # Moments, in days from the factory's "open" programme creation (see PROGRAMME_WINDOWS):
 # inside the window, after the return deadline, after publication, after confirmation.
@@ -37,7 +37,7 @@ class WorkflowMachine(RuleBasedStateMachine):
         commission.user_permissions.add(*_decide_permission())
         self.actors = {
             ActorKind.CANDIDATE: self.candidature.dossier.user,
-            ActorKind.STAFF: UserFactory(is_staff=True),
+            ActorKind.STAFF: centre_staff(self.candidature.programme.centre),
             ActorKind.COMMISSION: commission,
             ActorKind.SYSTEM: None,
         }
@@ -109,7 +109,7 @@ def test_random_event_sequences_stay_possible():
     run_state_machine_as_test(
         WorkflowMachine,
         settings=settings(
-            max_examples=50,
+            max_examples=80,
             stateful_step_count=20,
             derandomize=True,  # the same sequences on every run: CI never flickers
             deadline=None,

@@ -1,11 +1,20 @@
-"""Who may download a candidate's file: the owner, staff, commission members; 404 otherwise."""
+"""Who may download a candidate's file here: the owner and the staff of the application's
+centre (with their TOTP when it is required); 404 for everybody else, commission members
+included (they read pieces through the reviewer pages)."""
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from tests.factories import PieceFactory, PieceTypeFactory, UserFactory
+from tests.factories import (
+    CentreFactory,
+    PieceFactory,
+    PieceTypeFactory,
+    UserFactory,
+    central_admin,
+    centre_staff,
+)
 
 from .helpers import application
 
@@ -48,18 +57,40 @@ def test_anonymous_is_sent_to_sign_in(client, piece):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_staff_downloads(client, piece):
-    client.force_login(UserFactory(is_staff=True))
-    assert_attachment(client.get(url(piece)))
-
-
-def test_commission_member_downloads_but_not_a_file_still_being_scanned(client, piece):
-    member = UserFactory()
-    member.user_permissions.add(Permission.objects.get(codename="decide_candidature"))
-    client.force_login(member)
+def test_staff_of_the_centre_downloads_but_not_a_file_still_being_scanned(client, piece):
+    client.force_login(centre_staff(piece.candidature.programme.centre))
     assert_attachment(client.get(url(piece)))
     piece.status = "pending_scan"
     piece.save()
+    assert client.get(url(piece)).status_code == 404
+
+
+def test_central_administration_downloads(client, piece):
+    client.force_login(central_admin())
+    assert_attachment(client.get(url(piece)))
+
+
+def test_staff_of_another_centre_gets_404(client, piece):
+    client.force_login(centre_staff(CentreFactory()))
+    assert client.get(url(piece)).status_code == 404
+    client.force_login(UserFactory(is_staff=True, is_superuser=False))  # no centre at all
+    assert client.get(url(piece)).status_code == 404
+
+
+def test_staff_without_totp_gets_404_when_it_is_required(client, piece, settings):
+    settings.STAFF_MFA_REQUIRED = True
+    client.force_login(centre_staff(piece.candidature.programme.centre, totp=False))
+    assert client.get(url(piece)).status_code == 404
+    client.force_login(central_admin(totp=False))
+    assert client.get(url(piece)).status_code == 404
+    client.force_login(centre_staff(piece.candidature.programme.centre))
+    assert_attachment(client.get(url(piece)))
+
+
+def test_commission_member_gets_404_here(client, piece):
+    member = UserFactory()
+    member.user_permissions.add(Permission.objects.get(codename="decide_candidature"))
+    client.force_login(member)
     assert client.get(url(piece)).status_code == 404
 
 
