@@ -68,6 +68,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a load balancer's probes are answered before host checks, HTTPS redirect,
+    # sessions and sign-in (ecandidat/health.py).
+    "ecandidat.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -310,6 +313,11 @@ if AWS_STORAGE_BUCKET_NAME:
             "file_overwrite": False,
         },
     }
+# Nightly: do the rows and the stored files agree? (pieces/integrity.py; result in the log)
+CELERY_BEAT_SCHEDULE["check-storage"] = {
+    "task": "pieces.tasks.check_storage_task",
+    "schedule": crontab(hour=3, minute=30),
+}
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
