@@ -1,12 +1,19 @@
 """allauth hooks: our sign-up fields, candidate numbers, and one login-failure counter per
 account whichever login (email or candidate number) was typed."""
 
+import logging
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal import ratelimit
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import get_language
 
 from .models import User, issue_candidate_number
+
+logger = logging.getLogger(__name__)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -38,6 +45,40 @@ class AccountAdapter(DefaultAccountAdapter):
         )
         key = f"user:{user_pk}" if user_pk else login.lower()
         return f"login:{key}"
+
+    def authenticate(self, request, **credentials):
+        user = super().authenticate(request, **credentials)
+        if user is not None:
+            self._clear_account_failures(request, **credentials)
+        return user
+
+    def _clear_account_failures(self, request, **credentials):
+        """The right password clears the account's own failure count (allauth only takes back
+        the current attempt, so 4 wrong + right + 4 wrong locked the owner out). The per-address
+        count stays: one account's owner cannot reset the budget of a guesser on their network.
+        """
+        per_account = ",".join(
+            rate
+            for rate in settings.ACCOUNT_RATE_LIMITS.get("login_failed", "").split(",")
+            if rate.strip().endswith("/key")
+        )
+        ratelimit.clear(
+            request,
+            app="allauth.account",
+            action="login_failed",
+            config={"login_failed": per_account},
+            key=self._get_login_attempts_cache_key(request, **credentials),
+        )
+
+    def get_client_ip(self, request):
+        # With ALLAUTH_TRUSTED_PROXY_COUNT set, a request carrying fewer X-Forwarded-For entries
+        # than proxies did not come through all of them: count it under the address that
+        # reached us (never a client-written one) instead of answering 500.
+        try:
+            return super().get_client_ip(request)
+        except ImproperlyConfigured:
+            logger.warning("X-Forwarded-For shorter than ALLAUTH_TRUSTED_PROXY_COUNT")
+            return request.META["REMOTE_ADDR"]
 
     def send_mail(self, template_prefix, email, context):
         # Every mail goes through the outbox (stored, retried, shown on the Messages page).

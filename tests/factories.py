@@ -9,6 +9,15 @@ from django.utils import timezone
 from accounts.models import User, issue_candidate_number
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
+# The sign-up form's fields but the two email ones.
+SIGNUP_FORM = {
+    "civility": "m",
+    "last_name": "Petit",
+    "first_name": "Jean",
+    "birth_date": "1990-01-01",
+    "password1": "un-mot-de-passe-solide",
+    "password2": "un-mot-de-passe-solide",
+}
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -7,7 +7,7 @@ from django.db import IntegrityError
 from django.urls import reverse
 
 from accounts.models import IssuedCandidateNumber, User, issue_candidate_number
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.factories import DEFAULT_PASSWORD, SIGNUP_FORM, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -51,14 +51,7 @@ def _normalised(response):
 
 def test_signup_answers_the_same_for_a_known_email(client, mailoutbox):
     UserFactory(email="known@example.org")
-    payload = {
-        "civility": "m",
-        "last_name": "Petit",
-        "first_name": "Jean",
-        "birth_date": "1990-01-01",
-        "password1": "un-mot-de-passe-solide",
-        "password2": "un-mot-de-passe-solide",
-    }
+    payload = SIGNUP_FORM
     known = client.post(
         reverse("account_signup"),
         {**payload, "email": "KNOWN@example.org", "email2": "KNOWN@example.org"},
