@@ -51,10 +51,11 @@ def static_base_url() -> str:
     return (Path(settings.BASE_DIR) / "static").resolve().as_uri() + "/"
 
 
-def html_to_pdf(html: str) -> bytes:
-    return HTML(
-        string=html, base_url=static_base_url(), url_fetcher=StaticOnlyFetcher()
-    ).write_pdf()
+def html_to_pdf(html: str, *, forms: bool = False) -> bytes:
+    """``forms`` turns the HTML's inputs and textareas into fillable PDF form fields."""
+    return HTML(string=html, base_url=static_base_url(), url_fetcher=StaticOnlyFetcher()).write_pdf(
+        pdf_forms=forms
+    )
 
 
 def render_pdf(template_name: str, context: dict, *, language: str) -> bytes:

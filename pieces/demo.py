@@ -50,9 +50,21 @@ TYPES = {
     ),
 }
 CONTINUING_EDUCATION = {"FC-DIPL", "FC-REPRISE"}
-FORM_HTML = """<html><body style="font-family: sans-serif">
-<h1>Lettre de motivation</h1><p>Nom, prénom :</p><p>Formation demandée :</p>
-<p>Pourquoi cette formation ?</p></body></html>"""
+# A real form: the fields are fillable in any PDF reader (WeasyPrint turns inputs into PDF
+# form fields); the upload checks draw the filled values into the page when they flatten it.
+FORM_HTML = """<html><head><style>
+body { font-family: sans-serif; font-size: 11pt; }
+label { display: block; margin-top: 14pt; font-weight: bold; }
+input, textarea { display: block; width: 100%; border: 1px solid #666; font-size: 11pt; }
+input { height: 18pt; }
+textarea { height: 320pt; }
+</style></head><body>
+<h1>Lettre de motivation</h1>
+<p>Remplissez ce formulaire dans votre lecteur PDF, enregistrez-le, puis déposez-le.</p>
+<label>Nom, prénom</label><input type="text" name="nom">
+<label>Formation demandée</label><input type="text" name="formation">
+<label>Pourquoi cette formation ?</label><textarea name="motivation"></textarea>
+</body></html>"""
 
 
 def populate():
@@ -71,7 +83,7 @@ def populate():
         )
         if form and not piece_type.blank_form:
             piece_type.blank_form.save(
-                "lettre-de-motivation.pdf", ContentFile(html_to_pdf(FORM_HTML))
+                "lettre-de-motivation.pdf", ContentFile(html_to_pdf(FORM_HTML, forms=True))
             )
         types[key] = piece_type
     programmes = Programme.objects.filter(campaign__is_active=True)

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile, StopUpload
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from .files.errors import FileTooBig
+from .files.errors import MB, FileAboutTooBig, FileOverLimit, FileTooBig
 from .files.names import display_name
 
 _REJECTED_ATTRIBUTE = "_pieces_rejected_uploads"
@@ -35,40 +35,65 @@ class SizeLimitedUploadHandler(FileUploadHandler):
         self.max_total_bytes = max_total_bytes or self.max_bytes + FORM_OVERHEAD_BYTES
         self.received = 0  # file bytes received in this request, kept or not
         self.file_bytes = 0
+        self.kept_bytes = 0  # bytes of the files let through whole
         self.request_length = None  # the whole body, as announced
+        self.refused: list[tuple[str, FileTooBig]] = []
+        self.stopped = False
 
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
         self.request_length = content_length
         return None  # let the multipart parser and the other handlers do the work
 
-    def _reject(self, size: int) -> FileTooBig:
-        error = FileTooBig(display_name(self.file_name), size_mb=size, limit_mb=self.max_bytes)
+    def _reject(self) -> FileTooBig:
+        # Only "more than the limit" is known here; upload_complete() makes it an estimate of
+        # the real size when it can.
+        error = FileOverLimit(display_name(self.file_name), limit_mb=self.max_bytes)
+        self.refused.append((self.field_name, error))
+        self._publish()
+        return error
+
+    def _publish(self):
         if self.request is not None:
             rejected = getattr(self.request, _REJECTED_ATTRIBUTE, {})
-            rejected[self.field_name] = error
+            for field_name, error in self.refused:
+                rejected[field_name] = error
             setattr(self.request, _REJECTED_ATTRIBUTE, rejected)
-        return error
 
     def new_file(self, field_name, file_name, *args, **kwargs):
         super().new_file(field_name, file_name, *args, **kwargs)
         self.file_bytes = 0
         if self.request_length and self.request_length > self.max_total_bytes:
             # The browser announced more than we will ever accept: do not read any of it.
-            self._reject(self.request_length)
+            self._reject()
+            self.stopped = True
             raise StopUpload(connection_reset=True)
 
     def receive_data_chunk(self, raw_data, start):
         self.file_bytes += len(raw_data)
         self.received += len(raw_data)
         if self.received > self.max_total_bytes:
-            self._reject(self.file_bytes)
+            self._reject()
+            self.stopped = True
             raise StopUpload(connection_reset=True)
         if self.file_bytes > self.max_bytes:
-            self._reject(self.file_bytes)
+            self._reject()
             raise SkipFile()
         return raw_data  # the next handler (memory or temporary file) stores it
 
     def file_complete(self, file_size):
+        self.kept_bytes += file_size
+        return None
+
+    def upload_complete(self):
+        """With one file refused and the body read to its end, that file weighs the body less
+        the files kept (give or take the form's few other bytes): say so rather than "over"."""
+        if len(self.refused) == 1 and not self.stopped and self.request_length:
+            field_name, error = self.refused[0]
+            size = self.request_length - self.kept_bytes
+            if round(size / MB, 1) > round(self.max_bytes / MB, 1):  # else "about 5 MB" of 5
+                estimate = FileAboutTooBig(error.name, estimate_mb=size, limit_mb=self.max_bytes)
+                self.refused[0] = (field_name, estimate)
+                self._publish()
         return None
 
 

@@ -83,6 +83,7 @@ class Inspected:
     name: str
     reader: PdfReader | None = None
     size: tuple[int, int] | None = None  # images: upright width and height
+    reduced: bool = False  # images: too many pixels to decode but at 1/2, 1/4 or 1/8
 
 
 def upload_limit(max_bytes: int | None) -> int:
@@ -132,8 +133,10 @@ def inspect(
     refuse_polyglot(data, name=shown)
     if kind == FileKind.PDF:
         return Inspected(data, kind, shown, reader=open_pdf(data, name=shown))
-    size = images.verify_image(data, kind, name=shown, max_pixels=pixel_limit(max_pixels))
-    return Inspected(data, kind, shown, size=size)
+    limit = pixel_limit(max_pixels)
+    size = images.verify_image(data, kind, name=shown, max_pixels=limit)
+    reduced = images.decodes_reduced(data, kind, max_pixels=limit)
+    return Inspected(data, kind, shown, size=size, reduced=reduced)
 
 
 def pixel_limit(max_pixels: int | None) -> int:
@@ -159,7 +162,9 @@ def check_upload(
         data, pages = rebuild([item.reader], name=item.name)
         return CleanFile(data, item.kind, item.name, pages=pages)
     output = "PNG" if item.kind == FileKind.PNG else "JPEG"
-    renditions = RENDITIONS
+    # A photo decoded at a reduced scale is still larger than any page needs: start at A4
+    # 300 dpi rather than "as sent" (whose JPEG encoding alone would hold ~160 MB).
+    renditions = RENDITIONS[1:] if item.reduced else RENDITIONS
     if output == "PNG":  # lossless: only the size can change
         renditions = [(side, 0) for side in dict.fromkeys(side for side, _ in RENDITIONS)]
     data = b""

@@ -58,6 +58,27 @@ class FileTooBig(UploadRejected):
     )
 
 
+class FileOverLimit(FileTooBig):
+    """Refused while it was arriving, before its end: its size is unknown, only that it passes
+    the limit (saying "5.1 MB" of a 7.9 MB file would send the candidate the wrong way)."""
+
+    template = _(
+        "This file is larger than %(limit_mb)s MB, the limit. Compress it and try again: scan "
+        "at 150 dpi in greyscale, export the PDF with a reduced size, or send a photo in a lower "
+        "resolution."
+    )
+
+
+class FileAboutTooBig(FileTooBig):
+    """Refused while it was arriving; its size is estimated from the request's length."""
+
+    template = _(
+        "This file is too big (about %(estimate_mb)s MB): the limit is %(limit_mb)s MB. Compress it "
+        "and try again: scan at 150 dpi in greyscale, export the PDF with a reduced size, or "
+        "send a photo in a lower resolution."
+    )
+
+
 class EmptyFile(UploadRejected):
     code = "empty"
     template = _(

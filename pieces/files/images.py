@@ -10,6 +10,7 @@ decoded: a 100 000 × 100 000 PNG of a few kilobytes would need gigabytes of mem
 """
 
 import io
+import math
 import warnings
 from contextlib import contextmanager
 
@@ -38,7 +39,9 @@ def _strict_decoding():
         ImageFile.LOAD_TRUNCATED_IMAGES = previous
 
 
-def _open(data: bytes, kind: FileKind, *, name: str, max_pixels: int) -> ImageFile.ImageFile:
+def _open(
+    data: bytes, kind: FileKind, *, name: str, max_pixels: int, smallest: bool = False
+) -> ImageFile.ImageFile:
     try:
         image = _PLUGINS[kind](io.BytesIO(data))
     except _BOMB_ERRORS as error:
@@ -48,9 +51,27 @@ def _open(data: bytes, kind: FileKind, *, name: str, max_pixels: int) -> ImageFi
     width, height = image.size
     if width <= 0 or height <= 0:
         raise ImageCorrupt(name)
-    if width * height > max_pixels:
+    if width * height > max_pixels and kind == FileKind.JPEG:
+        _draft(image, max_pixels=max_pixels, smallest=smallest)
+    if image.width * image.height > max_pixels:
         raise ImageTooLarge(name, width=width, height=height, limit=max_pixels // 1_000_000)
     return image
+
+
+def _draft(image: ImageFile.ImageFile, *, max_pixels: int, smallest: bool = False) -> None:
+    """A JPEG from a recent phone (12 000 × 9 000) decodes at 1/2, 1/4 or 1/8 of its size
+    straight from the file (libjpeg's scaled decoding: the full bitmap never exists), at the
+    largest of those scales that fits ``max_pixels``. Past 1/8 it stays too large, and is
+    refused like any other bomb. ``smallest`` decodes at 1/8 whenever a reduction is needed:
+    every byte of the file is still parsed (what the soundness check needs), in an eighth of
+    the pixels' memory."""
+    width, height = image.size
+    for scale in (2, 4, 8):
+        # libjpeg rounds a scaled side up; draft() picks the scale from the sides rounded down.
+        if math.ceil(width / scale) * math.ceil(height / scale) <= max_pixels:
+            scale = 8 if smallest else scale
+            image.draft(image.mode, (max(1, width // scale), max(1, height // scale)))
+            return
 
 
 def _decode(image: ImageFile.ImageFile, *, name: str, max_side: int | None = None) -> Image.Image:
@@ -97,9 +118,22 @@ def _png_mode(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
+def decodes_reduced(data: bytes, kind: FileKind, *, max_pixels: int) -> bool:
+    """Whether this (verified) image is only ever decoded at a reduced scale (see _draft)."""
+    with _PLUGINS[kind](io.BytesIO(data)) as image:
+        return image.width * image.height > max_pixels
+
+
+def _usable_size(data: bytes, kind: FileKind, *, name: str, max_pixels: int) -> tuple[int, int]:
+    with _open(data, kind, name=name, max_pixels=max_pixels) as image:
+        return image.size
+
+
 def verify_image(data: bytes, kind: FileKind, *, name: str, max_pixels: int) -> tuple[int, int]:
-    """Decodes every pixel once (the full parse) and reads the EXIF; returns the upright size."""
-    image = _open(data, kind, name=name, max_pixels=max_pixels)
+    """Decodes every pixel once (the full parse) and reads the EXIF; returns the upright size
+    at which the image will be decoded for use."""
+    width, height = _usable_size(data, kind, name=name, max_pixels=max_pixels)
+    image = _open(data, kind, name=name, max_pixels=max_pixels, smallest=True)
     with image:
         try:
             with _strict_decoding():
@@ -109,7 +143,6 @@ def verify_image(data: bytes, kind: FileKind, *, name: str, max_pixels: int) -> 
             raise ImageTooLarge(name, width=image.width, height=image.height, limit="?") from error
         except Exception as error:  # noqa: BLE001 - truncated data, bad chunks, CRC errors...
             raise ImageCorrupt(name) from error
-        width, height = image.size
     return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
 
 

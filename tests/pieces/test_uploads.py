@@ -32,7 +32,7 @@ def test_a_file_one_byte_over_the_limit_is_skipped_while_streaming(client, setti
 
     assert response.status_code == 400
     assert response.content.decode().startswith(
-        "scan.pdf: This file is too big (5.1 MB): the limit is 5 MB."
+        "scan.pdf: This file is larger than 5 MB, the limit."
     )
     # Nothing past the limit reached a handler that stores, and the file was not kept...
     assert int(response["X-Received"]) <= settings.PIECES_MAX_UPLOAD_BYTES + 64 * 1024
@@ -47,7 +47,7 @@ def test_a_request_announcing_more_than_the_total_is_stopped_before_any_file_is_
     response = client.post("/one/", {"document": files, "note": "lost"}, HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 400
-    assert "too big" in response.content.decode()
+    assert "larger than 5 MB" in response.content.decode()
     assert response["X-Received"] == "0"
     assert response["X-Files"] == ""
 
@@ -66,10 +66,7 @@ def test_the_message_follows_the_page_language(client, settings):
 
     response = client.post("/one/", {"document": _file("scan.pdf", big)}, HTTP_ACCEPT_LANGUAGE="fr")
 
-    assert (
-        "Ce fichier est trop volumineux (5,1 Mo) : la limite est de 5 Mo."
-        in response.content.decode()
-    )
+    assert "Ce fichier dépasse 5 Mo, la taille maximale." in response.content.decode()
 
 
 def test_csrf_protection_is_kept():
@@ -95,3 +92,19 @@ def test_the_handler_alone_skips_then_stops():
         handler.receive_data_chunk(b"y" * 10, 10)
     assert type(stopped.value).__name__ == "StopUpload"
     assert stopped.value.connection_reset
+
+
+@pytest.mark.parametrize(("megabytes", "shown"), [(7.2, "7,2"), (7.9, "7,9")])
+def test_an_oversize_file_is_told_its_own_size(client, megabytes, shown):
+    """Issue 13: a 7.2 MB and a 7.9 MB file were both "trop volumineux (5,1 Mo)"."""
+    big = b"%PDF-" + b"0" * (int(megabytes * MB) - 5)
+
+    response = client.post(
+        "/several/", {"pages": [_file("scan.pdf", big)]}, HTTP_ACCEPT_LANGUAGE="fr"
+    )
+
+    assert response.status_code == 400
+    assert (
+        f"Ce fichier est trop volumineux (environ {shown} Mo) : la limite est de 5 Mo."
+        in response.content.decode()
+    )
