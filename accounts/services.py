@@ -110,3 +110,9 @@ def account_delete_if_expired(*, user: User, now: datetime | None = None) -> boo
             return False
         locked.delete()
     return True
+
+
+def user_remember_language(*, user, language: str) -> None:
+    """The language of the person's last page; one UPDATE, only when it changed."""
+    User.objects.filter(pk=user.pk).exclude(language=language).update(language=language)
+    user.language = language

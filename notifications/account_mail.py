@@ -1,6 +1,7 @@
 """allauth's mails (activation, reset...) as outbox events: the account adapter's ``send_mail``
 hands them here instead of sending them itself."""
 
+import copy
 import hashlib
 import uuid
 
@@ -66,6 +67,11 @@ def send_account_mail(*, template_prefix: str, email: str, context: dict):
     if not isinstance(user, User):
         user = User.objects.filter(email__iexact=email).first()
     event = _event(template_prefix, user)
+    if user is not None and (context.get("request") or allauth_context.request) is not None:
+        # Asked for from a page (reset, change of address...): in the language of that page,
+        # which notify() takes from the recipient. Not saved: the requester may not be them.
+        user = copy.copy(user)
+        user.language = (get_language() or user.language)[:2]
     plain_context = {k: v for k, v in context.items() if k not in DROPPED}
     plain_context["email"] = email
     plain_context["activation_hours"] = int(

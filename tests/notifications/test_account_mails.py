@@ -36,7 +36,7 @@ def test_signup_activation_mail_goes_through_the_outbox(
     assert (row.event, row.status, row.language) == (Event.ACTIVATION, Status.SENT, "fr")
     [message] = mailoutbox
     assert message.to == ["new.candidate@example.org"]
-    assert message.subject == "[ecandidat] Activez votre compte ecandidat"
+    assert message.subject == "[ecandidat] Activez votre compte eCandidat"
     body = message.body
     assert "Bonjour Léa," in body
     assert user.candidate_number in body
@@ -75,9 +75,13 @@ def test_resent_activation_is_its_own_event(client, mailoutbox, django_capture_o
 
 
 def test_password_reset_mail(client, mailoutbox, django_capture_on_commit_callbacks):
-    user = UserFactory(language="en")
+    # Asked for from an English page by a candidate who signed up in French: the language
+    # they last used is English (issue 13: it used to arrive in French).
+    user = UserFactory(language="fr")
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("account_reset_password"), {"email": user.email})
+        client.post(
+            reverse("account_reset_password"), {"email": user.email}, HTTP_ACCEPT_LANGUAGE="en"
+        )
     row = Outbox.objects.get()
     assert (row.event, row.recipient, row.language) == (Event.PASSWORD_RESET, user, "en")
     assert "/accounts/password/reset/key/" in mailoutbox[0].body
@@ -122,7 +126,7 @@ def test_the_new_candidate_reads_the_activation_mail_on_the_messages_page(
     row = Outbox.objects.get()
     client.force_login(row.recipient)
     page = client.get(reverse("notifications:message_list")).content.decode()
-    assert "Activez votre compte ecandidat" in page
+    assert "Activez votre compte eCandidat" in page
     detail = client.get(reverse("notifications:message_detail", args=[row.pk])).content.decode()
     assert "/accounts/confirm-email/" in detail
     assert row.recipient.candidate_number in detail

@@ -385,7 +385,8 @@ def test_dates_are_shown_in_the_recipients_language_and_our_timezone(
             )
     french, english = mailoutbox
     assert "avant le 15 mai 2027 23:59" in french.subject
-    assert "May 15, 2027, 11:59" in english.subject
+    # Day first and 24-hour in English too (issue 13: "May 15, 2027, 11:59" read as morning).
+    assert "15 May 2027, 23:59" in english.subject
 
 
 def test_sweep_works_through_a_backlog_in_batches(monkeypatch):
