@@ -9,14 +9,35 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Q
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from .models import User, issue_candidate_number
 
 logger = logging.getLogger(__name__)
 
+LOGIN_MISMATCH = _("The email address (or candidate number) or the password is not correct.")
+
 
 class AccountAdapter(DefaultAccountAdapter):
+    # allauth's French says "pseudo": there is none here, one signs in with an email address
+    # or a candidate number.
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "email_password_mismatch": LOGIN_MISMATCH,
+        "username_password_mismatch": LOGIN_MISMATCH,
+    }
+
+    def respond_email_verification_sent(self, request, user):
+        # Signing in to an account not activated yet lands on the same page as after the
+        # sign-up: it must say why, and offer the link again.
+        match = getattr(request, "resolver_match", None)
+        if user is not None and match is not None and match.url_name == "account_login":
+            return redirect(reverse("account_email_verification_sent") + "?not-activated=1")
+        return super().respond_email_verification_sent(request, user)
+
     def populate_username(self, request, user):
         if not user.candidate_number:
             user.candidate_number = issue_candidate_number()

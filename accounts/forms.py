@@ -2,6 +2,7 @@
 
 import datetime
 
+from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
@@ -11,14 +12,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Civility
+from .validators import validate_person_name
 
 
 class SignupForm(AllauthSignupForm):
     civility = forms.ChoiceField(
         label=_("Civility"), choices=Civility.choices, widget=forms.RadioSelect
     )
-    last_name = forms.CharField(label=_("Last name"), max_length=150)
-    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=150, validators=[validate_person_name]
+    )
+    first_name = forms.CharField(
+        label=_("First name"), max_length=150, validators=[validate_person_name]
+    )
     birth_date = forms.DateField(
         label=_("Birth date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -35,6 +41,14 @@ class SignupForm(AllauthSignupForm):
         "password1",
         "password2",
     ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # allauth's "Courriel" beside "E-mail (confirmation)": one wording for both.
+        self.fields["email"].label = _("Email address")
+        self.fields["email2"].label = _("Email address (confirmation)")
+        for name in ("email", "email2"):
+            self.fields[name].widget.attrs["placeholder"] = ""
 
     def clean_birth_date(self):
         birth_date = self.cleaned_data["birth_date"]
@@ -78,3 +92,10 @@ class LoginForm(AllauthLoginForm):
 
 class ResendActivationForm(forms.Form):
     email = forms.EmailField(label=_("Email address"))
+
+
+class AddEmailForm(AllauthAddEmailForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("New email address")
+        self.fields["email"].widget.attrs.update(placeholder="", autocomplete="email")

@@ -2,11 +2,14 @@
 (order, freeze, INE already used) are the services'."""
 
 import datetime
+import unicodedata
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.widgets import LazySelect
+
+from accounts.validators import validate_person_name
 
 from .communes import normalize_name
 from .ine import IneError, ine_format, normalize_ine
@@ -26,6 +29,7 @@ from .models import (
 MIN_YEAR = 1900
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 FRANCE = "FR"
+INE_LENGTH = 11
 
 
 def check_past_date(value: datetime.date) -> datetime.date:
@@ -34,6 +38,11 @@ def check_past_date(value: datetime.date) -> datetime.date:
     if value.year < MIN_YEAR:
         raise forms.ValidationError(_("This date is not plausible: please check it."))
     return value
+
+
+def clean_name(value: str) -> str:
+    validate_person_name(value)
+    return unicodedata.normalize("NFC", value.strip())
 
 
 def check_past_year(value: int | None) -> int | None:
@@ -70,12 +79,27 @@ def resolve_commune(form, postal_field: str, name_field: str):
     return matches[0]
 
 
+class MultilineField(forms.CharField):
+    """A textarea's text with line breaks as one character: browsers send CRLF but count one
+    character per line break against ``maxlength``, so the server must count the same way or
+    refuse a text the page let through."""
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n").replace("\r", "\n")
+
+
 class SectionForm(forms.ModelForm):
     """Radio buttons without Django's empty "---------" choice, country lists rendered as the
     DSFR selects they are."""
 
+    # Fields the form's clean() requires in some cases only: their label says when, instead of
+    # "(optional)", which a candidate would otherwise believe until the form refuses.
+    required_when: dict = {}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name, when in self.required_when.items():
+            self.fields[name].required_when = when
         for field in self.fields.values():
             if isinstance(field.widget, forms.RadioSelect):
                 field.choices = [choice for choice in field.choices if choice[0] != ""]
@@ -111,6 +135,12 @@ class PersonalInfoForm(SectionForm):
         ),
     )
 
+    required_when = {
+        "birth_postal_code": _("required if you were born in France"),
+        "birth_commune_name": _("required if its postal code has several communes"),
+        "birth_town": _("required if you were born abroad"),
+    }
+
     class Meta:
         model = PersonalInfo
         fields = [
@@ -145,6 +175,15 @@ class PersonalInfoForm(SectionForm):
             self.initial.setdefault("birth_postal_code", commune.postal_code)
             self.initial.setdefault("birth_commune_name", commune.name)
 
+    def clean_birth_name(self):
+        return clean_name(self.cleaned_data["birth_name"])
+
+    def clean_usage_name(self):
+        return clean_name(self.cleaned_data.get("usage_name", ""))
+
+    def clean_first_names(self):
+        return clean_name(self.cleaned_data["first_names"])
+
     def clean_birth_date(self):
         value = check_past_date(self.cleaned_data["birth_date"])
         if value > timezone.localdate() - datetime.timedelta(days=365 * 14):
@@ -165,10 +204,18 @@ class PersonalInfoForm(SectionForm):
                         "number: please check it on your transcript."
                     )
                 ) from error
+            if len(value) != INE_LENGTH:
+                raise forms.ValidationError(
+                    _(
+                        "An INE has 11 characters; this one has %(count)s. Copy it again from "
+                        "your transcript."
+                    )
+                    % {"count": len(value)}
+                ) from error
             raise forms.ValidationError(
                 _(
-                    "This is not an INE: it has 11 characters, for example 10 digits and a "
-                    "letter, or 9 digits and 2 letters."
+                    "These 11 characters are not an INE: an INE is, for example, 10 digits and "
+                    "a letter, or 9 digits and 2 letters. Check it on your transcript."
                 )
             ) from error
         return value
@@ -209,6 +256,12 @@ class AddressForm(SectionForm):
     commune_name = forms.CharField(
         label=_("Commune"), max_length=100, required=False, help_text=_("In France.")
     )
+
+    required_when = {
+        "postal_code": _("required in France"),
+        "commune_name": _("required if its postal code has several communes"),
+        "town": _("required abroad"),
+    }
 
     class Meta:
         model = Address
@@ -256,6 +309,14 @@ class AddressForm(SectionForm):
 
 
 class BaccalaureateForm(SectionForm):
+    required_when = {
+        "year": _("required unless you have no baccalauréat"),
+        "series": _("required for the French baccalauréat"),
+        "school": _("required for the French baccalauréat"),
+        "diploma_title": _("required for a foreign diploma"),
+        "school_country": _("required unless you have no baccalauréat"),
+    }
+
     class Meta:
         model = Baccalaureate
         fields = [
@@ -322,6 +383,7 @@ class InternshipForm(SectionForm):
     class Meta:
         model = Internship
         fields = ["year", "organisation", "duration_weeks", "hours_per_week", "description"]
+        field_classes = {"description": MultilineField}
 
     def clean_year(self):
         return check_past_year(self.cleaned_data.get("year"))
@@ -349,6 +411,7 @@ class ExperienceForm(SectionForm):
             "work_time": forms.RadioSelect,
         }
         help_texts = {"end_date": _("Leave empty if you still hold this position.")}
+        field_classes = {"description": MultilineField}
 
     def clean_start_date(self):
         return check_past_date(self.cleaned_data["start_date"])

@@ -98,6 +98,12 @@ def overview(request, *, dossier):
             dossier,
             "overview",
             missing=[Section(key).label for key in missing],
+            # The main button leads to the first section still to fill, not always the first.
+            first_missing=(
+                (missing[0], Section(missing[0]).label, reverse(f"dossiers:{missing[0]}"))
+                if missing
+                else None
+            ),
             total=len(REQUIRABLE_SECTIONS),
             done=len(REQUIRABLE_SECTIONS) - len(missing),
         ),

@@ -72,7 +72,12 @@ def test_personal_info_summary_shows_email_edit_and_next(candidate_client, unloc
         ({"birth_commune_name": "Paris"}, "birth_commune_name", "BLAGNAC"),
         ({"birth_country": "MA", "birth_town": ""}, "birth_town", "ville où vous êtes né"),
         ({"ine": "0312345678Y"}, "ine", "clé de contrôle"),
-        ({"ine": "12AB"}, "ine", "n’est pas un INE"),
+        ({"ine": "12AB"}, "ine", "celui-ci en compte 4"),
+        # Eleven characters of no INE shape: not "it has 11 characters" (issue 13).
+        ({"ine": "ABCDEFGHIJK"}, "ine", "Ces 11 caractères ne forment pas un INE"),
+        # Issue 13: characters no name contains are refused, with a clear message.
+        ({"birth_name": "Jeanne, <script>"}, "birth_name", "Retirez : « &lt; », « &gt; »"),
+        ({"first_names": "Jeanne\u202e"}, "first_names", "Retirez : U+202E"),
         ({"phone": "12"}, "phone", ""),
         ({"birth_name": ""}, "birth_name", "obligatoire"),
     ],

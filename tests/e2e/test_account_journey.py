@@ -15,7 +15,9 @@ PASSWORD = "un-mot-de-passe-solide"
 def test_new_candidate_signs_up_activates_and_signs_in(page, mailoutbox, tmp_path):
     page.goto("/")
     page.get_by_role("link", name="Créer un compte").first.click()
-    page.get_by_label("Madame").check()
+    # DSFR draws the radio on the label and hides the input itself: a person clicks the label.
+    page.locator("label", has_text="Madame").click()
+    assert page.get_by_label("Madame").is_checked()
     page.get_by_label("Nom", exact=True).fill("Lefèvre")
     page.get_by_label("Prénom").fill("Inès")
     page.get_by_label("Date de naissance").fill("2000-09-14")
