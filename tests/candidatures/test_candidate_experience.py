@@ -24,7 +24,11 @@ def test_the_campaign_is_named_once(client):
 DEADLINE = (timezone.localtime() + datetime.timedelta(days=20)).replace(
     hour=17, minute=0, second=0, microsecond=0
 )
-JURY = (timezone.localdate() + datetime.timedelta(days=42)).replace(day=12)
+JURY = timezone.make_aware(
+    datetime.datetime.combine(
+        (timezone.localdate() + datetime.timedelta(days=42)).replace(day=12), datetime.time(9)
+    )
+)
 
 
 @pytest.fixture
