@@ -14,6 +14,19 @@ from .models import User
 logger = logging.getLogger(__name__)
 
 
+# Called with the user inside the activation's transaction, after the dossier exists. Filled by
+# the apps that act on an activation from their ``AppConfig.ready()`` (the ENT app queues the
+# student-records import of an account created with the INE), so accounts imports none of them.
+activation_hooks: list = []
+
+
+def register_activation_hook(hook):
+    """Adds a hook run at activation (usable as a decorator; idempotent)."""
+    if hook not in activation_hooks:
+        activation_hooks.append(hook)
+    return hook
+
+
 class ActivationError(Exception):
     """Base of the reasons an activation link cannot be used."""
 
@@ -53,6 +66,8 @@ def account_activate(
             from dossiers.services import dossier_create
 
             dossier_create(user=user)
+            for hook in activation_hooks:
+                hook(user=user)
     logger.info("account activated: %s", user.candidate_number)
     return user
 
@@ -116,3 +131,39 @@ def user_remember_language(*, user, language: str) -> None:
     """The language of the person's last page; one UPDATE, only when it changed."""
     User.objects.filter(pk=user.pk).exclude(language=language).update(language=language)
     user.language = language
+
+
+def account_create_vouched(*, email: str, first_name: str = "", last_name: str = "") -> User:
+    """An account for a person the university's identity provider (ENT) vouches for: active at
+    once, its email verified, no password (they sign in through the ENT; a password can be set
+    later with a reset link), no activation mail."""
+    from dossiers.services import dossier_create
+
+    now = timezone.now()
+    with transaction.atomic():
+        user = User.objects.create_user(
+            email,
+            None,
+            first_name=first_name[:150],
+            last_name=last_name[:150],
+            activated_at=now,
+        )
+        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+        dossier_create(user=user)
+    logger.info("account created through the ENT: %s", user.candidate_number)
+    return user
+
+
+def account_vouch(*, user: User) -> User:
+    """The ENT vouches for an existing account's address (after its owner proved the password):
+    an account still waiting for activation is activated."""
+    from dossiers.services import dossier_create
+
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        EmailAddress.objects.filter(user=locked, email__iexact=locked.email).update(verified=True)
+        if locked.activated_at is None:
+            locked.activated_at = timezone.now()
+            locked.save(update_fields=["activated_at"])
+            dossier_create(user=locked)
+    return locked

@@ -54,6 +54,38 @@ def check_past_year(value: int | None) -> int | None:
     return value
 
 
+def check_ine(value: str) -> str:
+    """A typed INE normalized, or the error that tells the candidate what is wrong with it."""
+    value = normalize_ine(value)
+    if not value:
+        return ""
+    try:
+        ine_format(value)
+    except IneError as error:
+        if error.code == "key":
+            raise forms.ValidationError(
+                _(
+                    "The check key of this INE (its last character) does not match the "
+                    "number: please check it on your transcript."
+                )
+            ) from error
+        if len(value) != INE_LENGTH:
+            raise forms.ValidationError(
+                _(
+                    "An INE has 11 characters; this one has %(count)s. Copy it again from "
+                    "your transcript."
+                )
+                % {"count": len(value)}
+            ) from error
+        raise forms.ValidationError(
+            _(
+                "These 11 characters are not an INE: an INE is, for example, 10 digits and "
+                "a letter, or 9 digits and 2 letters. Check it on your transcript."
+            )
+        ) from error
+    return value
+
+
 def resolve_commune(form, postal_field: str, name_field: str):
     """The commune matching a typed postal code and name, or a form error on the right field.
     A postal code with a single commune needs no name."""
@@ -95,11 +127,20 @@ class SectionForm(forms.ModelForm):
     # Fields the form's clean() requires in some cases only: their label says when, instead of
     # "(optional)", which a candidate would otherwise believe until the form refuses.
     required_when: dict = {}
+    # Form fields that stand for a locked model field (the commune is typed as two fields).
+    LOCKED_ALIASES: dict[str, tuple[str, ...]] = {}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, locked_fields=(), **kwargs):
         super().__init__(*args, **kwargs)
         for name, when in self.required_when.items():
             self.fields[name].required_when = when
+        for name in locked_fields:
+            for alias in (name, *self.LOCKED_ALIASES.get(name, ())):
+                if alias in self.fields:
+                    # A disabled field keeps the instance's value whatever is posted.
+                    self.fields[alias].disabled = True
+                    self.fields[alias].help_text = _("From the student records (locked).")
+        self.locked_fields = set(locked_fields)
         for field in self.fields.values():
             if isinstance(field.widget, forms.RadioSelect):
                 field.choices = [choice for choice in field.choices if choice[0] != ""]
@@ -111,6 +152,8 @@ class SectionForm(forms.ModelForm):
 
 
 class PersonalInfoForm(SectionForm):
+    LOCKED_ALIASES = {"birth_commune": ("birth_postal_code", "birth_commune_name")}
+
     birth_postal_code = forms.CharField(
         label=_("Postal code of the birth commune"),
         max_length=5,
@@ -191,34 +234,7 @@ class PersonalInfoForm(SectionForm):
         return value
 
     def clean_ine(self):
-        value = normalize_ine(self.cleaned_data.get("ine", ""))
-        if not value:
-            return ""
-        try:
-            ine_format(value)
-        except IneError as error:
-            if error.code == "key":
-                raise forms.ValidationError(
-                    _(
-                        "The check key of this INE (its last character) does not match the "
-                        "number: please check it on your transcript."
-                    )
-                ) from error
-            if len(value) != INE_LENGTH:
-                raise forms.ValidationError(
-                    _(
-                        "An INE has 11 characters; this one has %(count)s. Copy it again from "
-                        "your transcript."
-                    )
-                    % {"count": len(value)}
-                ) from error
-            raise forms.ValidationError(
-                _(
-                    "These 11 characters are not an INE: an INE is, for example, 10 digits and "
-                    "a letter, or 9 digits and 2 letters. Check it on your transcript."
-                )
-            ) from error
-        return value
+        return check_ine(self.cleaned_data.get("ine", ""))
 
     def clean(self):
         cleaned = super().clean()
@@ -250,6 +266,8 @@ class PersonalInfoForm(SectionForm):
 
 
 class AddressForm(SectionForm):
+    LOCKED_ALIASES = {"commune": ("postal_code", "commune_name")}
+
     postal_code = forms.CharField(
         label=_("Postal code"), max_length=5, required=False, help_text=_("In France.")
     )

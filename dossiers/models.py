@@ -28,6 +28,10 @@ class Section(models.TextChoices):
 # by the candidate, so it is never "missing".
 REQUIRABLE_SECTIONS = [s for s in Section.values if s != Section.INTERNAL_CURSUS]
 
+# Sections whose imported values the candidate cannot change (« remonté du logiciel de
+# scolarité »). The imported address is only a starting point: people move.
+RECORDS_LOCKED_SECTIONS = {Section.PERSONAL_INFO, Section.BACCALAUREATE}
+
 
 # --- Referentials ---------------------------------------------------------------------------
 
@@ -88,6 +92,15 @@ class BacMention(TranslatedLabel):
 # --- The dossier ----------------------------------------------------------------------------
 
 
+class RecordsStatus(models.TextChoices):
+    """How the last attempt to import the student records ended, as the candidate is told."""
+
+    IMPORTED = "imported", _("imported")
+    NOT_FOUND = "not_found", _("no matching record")
+    UNAVAILABLE = "unavailable", _("records unavailable")
+    INE_TAKEN = "ine_taken", _("INE already in another dossier")
+
+
 class Dossier(models.Model):
     """One per candidate; deleted with the account (the 48-hour purge takes it along)."""
 
@@ -105,6 +118,21 @@ class Dossier(models.Model):
     has_no_external_cursus = models.BooleanField(_("no external cursus"), default=False)
     has_no_internships = models.BooleanField(_("no internship"), default=False)
     has_no_experiences = models.BooleanField(_("no professional experience"), default=False)
+    # Filled by the student-records import (ent.services): the student number the records
+    # know the candidate by, when they were last imported, and each imported section's values
+    # as imported ({section: {field: value}}), which tells the candidate's own typing apart.
+    student_number = models.CharField(_("student number"), max_length=30, blank=True)
+    records_imported_at = models.DateTimeField(
+        _("imported from the student records at"), null=True, blank=True, editable=False
+    )
+    imported_fields = models.JSONField(default=dict, blank=True, editable=False)
+    records_status = models.CharField(
+        _("last student-records import"),
+        max_length=12,
+        choices=RecordsStatus.choices,
+        blank=True,
+        editable=False,
+    )
 
     class Meta:
         verbose_name = _("dossier")
@@ -116,6 +144,31 @@ class Dossier(models.Model):
     @property
     def personal_info_frozen(self) -> bool:
         return self.personal_info_frozen_at is not None
+
+    def records_values(self, section: str) -> dict:
+        """The values of a section as last imported from the student records."""
+        return self.imported_fields.get(str(section), {})
+
+    def locked_fields(self, section: str) -> set[str]:
+        """Fields of a section the candidate cannot change: those imported from the records,
+        in the sections the records are authoritative for."""
+        if section not in RECORDS_LOCKED_SECTIONS:
+            return set()
+        return set(self.records_values(section))
+
+
+def stored_value(value):
+    """A field's value as kept in ``Dossier.imported_fields`` (JSON), so that what the
+    candidate sees now can be compared with what was imported."""
+    if value is None:
+        return ""
+    if isinstance(value, models.Model):
+        return value.pk
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, int | bool | str):
+        return value
+    return str(value)  # Country, PhoneNumber
 
 
 class PersonalInfo(models.Model):

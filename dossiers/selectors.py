@@ -12,6 +12,7 @@ from .models import (
     ExternalCursus,
     Internship,
     Section,
+    stored_value,
 )
 
 SINGLE_SECTIONS = {
@@ -64,6 +65,10 @@ def _has_lines(dossier: Dossier, section: str) -> bool:
 
 
 def section_complete(dossier: Dossier, section: str) -> bool:
+    if section == Section.PERSONAL_INFO:
+        # Imported from the student records, it may still lack the phone the candidate adds.
+        info = section_object(dossier, section)
+        return info is not None and bool(info.phone)
     if section in SINGLE_SECTIONS:
         return section_object(dossier, section) is not None
     if section in REPEATABLE_SECTIONS:
@@ -108,3 +113,15 @@ def missing_sections(*, dossier: Dossier, optional_sections: set[str]) -> list[s
         for key in REQUIRABLE_SECTIONS
         if key not in optional_sections and not section_complete(dossier, key)
     ]
+
+
+def imported_fields(dossier: Dossier, section: str, obj) -> set[str]:
+    """Fields of a section whose value is the one imported from the student records (marked
+    « from the student records » on the page)."""
+    if obj is None:
+        return set()
+    return {
+        name
+        for name, value in dossier.records_values(section).items()
+        if stored_value(getattr(obj, name, None)) == value
+    }

@@ -7,7 +7,7 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import Dossier, PersonalInfo, Section
+from .models import Dossier, InternalCursus, PersonalInfo, RecordsStatus, Section, stored_value
 from .selectors import REPEATABLE_SECTIONS, SINGLE_SECTIONS
 
 logger = logging.getLogger(__name__)
@@ -52,6 +52,19 @@ def _ensure_unlocked(dossier: Dossier) -> None:
         raise SectionLocked
 
 
+def _keep_locked(dossier: Dossier, section: str, model, data: dict) -> dict:
+    """The candidate's data with every field imported from the student records put back to
+    its current value: whatever the door, the records' values are not the candidate's to
+    change."""
+    locked = dossier.locked_fields(section)
+    if not locked:
+        return data
+    current = model.objects.filter(dossier=dossier).first()
+    if current is None:
+        return data
+    return {**data, **{name: getattr(current, name) for name in locked if name in data}}
+
+
 def personal_info_save(*, dossier: Dossier, actor, data: dict) -> PersonalInfo:
     """Creates or replaces the personal information; refused once frozen, and when the INE
     belongs to another candidate (checked again by the unique constraint against races)."""
@@ -59,6 +72,7 @@ def personal_info_save(*, dossier: Dossier, actor, data: dict) -> PersonalInfo:
         locked = _lock(dossier)
         if locked.personal_info_frozen:
             raise PersonalInfoFrozen
+        data = _keep_locked(locked, Section.PERSONAL_INFO, PersonalInfo, data)
         ine = data.get("ine") or ""
         if ine and PersonalInfo.objects.filter(ine=ine).exclude(dossier=locked).exists():
             raise IneAlreadyUsed
@@ -81,6 +95,7 @@ def section_save(*, dossier: Dossier, actor, section: str, data: dict):
     with transaction.atomic():
         locked = _lock(dossier)
         _ensure_unlocked(locked)
+        data = _keep_locked(locked, section, model, data)
         obj, _created = model.objects.update_or_create(dossier=locked, defaults=data)
     logger.info("%s saved: dossier %s by %s", section, dossier.number, actor.pk)
     return obj
@@ -139,3 +154,87 @@ def dossier_freeze_personal_info(*, dossier: Dossier) -> Dossier:
             locked.save(update_fields=["personal_info_frozen_at"])
     dossier.personal_info_frozen_at = locked.personal_info_frozen_at
     return locked
+
+
+def dossier_import_records(
+    *, dossier: Dossier, student_number: str, sections: dict, cursus: list[dict] | None
+) -> list[str]:
+    """Writes what the student records hold into the dossier and returns the fields that
+    changed ("section.field").
+
+    ``sections`` maps a single section to its imported values (model field -> value). In the
+    sections the records are authoritative for (``RECORDS_LOCKED_SECTIONS``) the imported
+    values replace the current ones and stay locked; elsewhere (the address) a value replaces
+    the current one only where the candidate has not changed what the previous import wrote.
+    Fields the records do not hold (phone, usage name...) are never touched. Frozen personal
+    information is left as it is. ``cursus`` (None: the records said nothing) replaces the
+    internal cursus, which only the records write.
+    """
+    from .models import RECORDS_LOCKED_SECTIONS
+
+    changed = []
+    with transaction.atomic():
+        locked = _lock(dossier)
+        imported = dict(locked.imported_fields)
+        for section, values in sections.items():
+            if section == Section.PERSONAL_INFO and locked.personal_info_frozen:
+                continue
+            model = Dossier._meta.get_field(SINGLE_SECTIONS[section]).related_model
+            obj = model.objects.filter(dossier=locked).first()
+            previous = imported.get(section, {})
+            authoritative = section in RECORDS_LOCKED_SECTIONS
+            if obj is None:
+                obj = model(dossier=locked)
+                authoritative = True
+            for name, value in values.items():
+                current = stored_value(getattr(obj, name, None))
+                candidate_changed = name in previous and previous[name] != current
+                if not authoritative and (candidate_changed or name not in previous):
+                    continue
+                if current != stored_value(value):
+                    setattr(obj, name, value)
+                    changed.append(f"{section}.{name}")
+            if section == Section.PERSONAL_INFO and obj.ine:
+                taken = PersonalInfo.objects.filter(ine=obj.ine).exclude(dossier=locked)
+                if taken.exists():
+                    raise IneAlreadyUsed
+            obj.save()
+            imported[section] = {name: stored_value(value) for name, value in values.items()}
+        if cursus is not None:
+            existing = [
+                (line.year, line.programme_code, line.programme_title, line.result)
+                for line in InternalCursus.objects.filter(dossier=locked).order_by("-year", "pk")
+            ]
+            wanted = [
+                (line["year"], line["programme_code"], line["programme_title"], line["result"])
+                for line in cursus
+            ]
+            if sorted(existing) != sorted(wanted):
+                InternalCursus.objects.filter(dossier=locked).delete()
+                InternalCursus.objects.bulk_create(
+                    InternalCursus(dossier=locked, **line) for line in cursus
+                )
+                changed.append(f"{Section.INTERNAL_CURSUS}")
+        locked.imported_fields = imported
+        locked.student_number = student_number
+        locked.records_imported_at = timezone.now()
+        locked.records_status = RecordsStatus.IMPORTED
+        locked.save(
+            update_fields=[
+                "imported_fields",
+                "student_number",
+                "records_imported_at",
+                "records_status",
+            ]
+        )
+    logger.info("records imported: dossier %s, changed %s", dossier.number, changed or "-")
+    return changed
+
+
+def dossier_records_failed(*, dossier: Dossier, status: str) -> None:
+    """Records why the student records could not be imported (shown on the dossier page);
+    what an earlier import wrote stays."""
+    with transaction.atomic():
+        locked = _lock(dossier)
+        locked.records_status = status
+        locked.save(update_fields=["records_status"])

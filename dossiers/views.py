@@ -23,7 +23,9 @@ from .forms import (
 from .models import REQUIRABLE_SECTIONS, Section
 from .selectors import (
     REPEATABLE_SECTIONS,
+    imported_fields,
     missing_sections,
+    section_complete,
     section_object,
     section_states,
     sections_unlocked,
@@ -122,15 +124,16 @@ def single_section(request, section, edit=False, *, dossier):
     if frozen and (edit or request.method == "POST"):
         messages.error(request, _("Your personal information can no longer be changed."))
         return redirect(here)
-    if obj is not None and not edit:
+    imported = imported_fields(dossier, section, obj)
+    if obj is not None and not edit and section_complete(dossier, section):
         rows = [
-            (obj._meta.get_field(name).verbose_name, display(obj, name))
+            (obj._meta.get_field(name).verbose_name, display(obj, name), name in imported)
             for name in SUMMARY_FIELDS[section]
         ]
         return render(
             request,
             "dossiers/section.html",
-            _context(dossier, section, rows=rows, frozen=frozen),
+            _context(dossier, section, rows=rows, frozen=frozen, imported=bool(imported)),
         )
     initial = {}
     if obj is None and section == Section.PERSONAL_INFO:
@@ -142,7 +145,12 @@ def single_section(request, section, edit=False, *, dossier):
             "first_names": user.first_name,
             "birth_date": user.birth_date,
         }
-    form = SINGLE_FORMS[section](request.POST or None, instance=obj, initial=initial)
+    form = SINGLE_FORMS[section](
+        request.POST or None,
+        instance=obj,
+        initial=initial,
+        locked_fields=dossier.locked_fields(section) if obj is not None else (),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             section_save(
