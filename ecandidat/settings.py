@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "django_cas_ng",
     "django_countries",
     "phonenumber_field",
     "accounts",
@@ -75,6 +78,7 @@ INSTALLED_APPS = [
     "notifications",
     "audit",
     "csp",
+    "ent",
 ]
 
 MIDDLEWARE = [
@@ -174,7 +178,8 @@ PASSWORD_RESET_TIMEOUT = 3600
 # One backend (allauth's, which extends ModelBackend: permissions and the admin's login work):
 # with ModelBackend before it, a wrong password on an existing address was hashed three times
 # and an unknown one twice, and the difference showed in the response time.
-AUTHENTICATION_BACKENDS = ["accounts.backends.AccountBackend"]
+# The CAS backend only takes tickets (its signature refuses a password), so it adds no hashing.
+AUTHENTICATION_BACKENDS = ["accounts.backends.AccountBackend", "ent.casauth.EntCASBackend"]
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
@@ -298,6 +303,81 @@ MFA_TOTP_ISSUER = INSTITUTION_NAME
 # Staff must hold a TOTP authenticator to reach the admin in production; the embedded demo
 # leaves it off so its demo staff user can sign in at once (README says so).
 STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=PRODUCTION)
+
+# --- ENT single sign-on and student records (ent app, docs/ent.md) --------------------------
+# The embedded demo runs a development CAS server (ent.dev_idp) and a student-records fixture;
+# production refuses the development server.
+ENT_DEV_IDP = env.bool("ENT_DEV_IDP", default=not PRODUCTION)
+if PRODUCTION and ENT_DEV_IDP:
+    raise ImproperlyConfigured(
+        "ENT_DEV_IDP (the development identity provider) is refused in production"
+    )
+# CAS (django-cas-ng): on when CAS_SERVER_URL is set, e.g. https://cas.univ.example/cas/
+CAS_SERVER_URL = env.str("CAS_SERVER_URL", default="/dev-cas/" if ENT_DEV_IDP else "")
+CAS_VERSION = "3"
+CAS_REDIRECT_URL = "/"
+CAS_CHECK_NEXT = True
+CAS_LOGIN_MSG = None
+CAS_LOGGED_MSG = None
+ENT_CAS_TIMEOUT = env.float("ENT_CAS_TIMEOUT", default=5.0)
+
+
+def _cas_session():
+    from ent.httpsession import TimeoutSession
+
+    return TimeoutSession()
+
+
+CAS_SESSION_FACTORY = _cas_session
+ENT_CAS_ATTRIBUTES = {
+    "email": env.str("ENT_CAS_EMAIL_ATTRIBUTE", default="mail"),
+    "first_name": env.str("ENT_CAS_FIRST_NAME_ATTRIBUTE", default="givenName"),
+    "last_name": env.str("ENT_CAS_LAST_NAME_ATTRIBUTE", default="sn"),
+    "student_number": env.str("ENT_CAS_STUDENT_NUMBER_ATTRIBUTE", default="supannEtuId"),
+}
+# OpenID Connect (allauth's openid_connect provider): on when ENT_OIDC_SERVER_URL is set.
+ENT_OIDC_SERVER_URL = env.str("ENT_OIDC_SERVER_URL", default="")
+ENT_OIDC_CLAIMS = {
+    "email": "email",
+    "first_name": "given_name",
+    "last_name": "family_name",
+    "student_number": env.str("ENT_OIDC_STUDENT_NUMBER_CLAIM", default="supannEtuId"),
+}
+SOCIALACCOUNT_ADAPTER = "ent.oidc.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # the ENT vouches for the address
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # never sign in by matching the email
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env.int("ENT_OIDC_TIMEOUT", default=5)
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "provider_class": "ent.oidc.EntOpenIDConnectProvider",
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": "ent",
+                "name": "ENT",
+                "client_id": env.str("ENT_OIDC_CLIENT_ID", default=""),
+                "secret": env.str("ENT_OIDC_CLIENT_SECRET", default=""),
+                "settings": {"server_url": ENT_OIDC_SERVER_URL},
+            }
+        ]
+        if ENT_OIDC_SERVER_URL
+        else [],
+    }
+}
+# Student records: "fixture" (a JSON file), "http" (a REST service), or empty for none.
+STUDENT_RECORDS_BACKEND = env.str(
+    "STUDENT_RECORDS_BACKEND", default="fixture" if ENT_DEV_IDP else ""
+)
+STUDENT_RECORDS_FIXTURE = env.str(
+    "STUDENT_RECORDS_FIXTURE", default=str(BASE_DIR / "ent" / "data" / "demo_student_records.json")
+)
+STUDENT_RECORDS_URL = env.str("STUDENT_RECORDS_URL", default="")
+STUDENT_RECORDS_TOKEN = env.str("STUDENT_RECORDS_TOKEN", default="")
+STUDENT_RECORDS_TIMEOUT = env.float("STUDENT_RECORDS_TIMEOUT", default=5.0)
+ACCOUNT_RATE_LIMITS["ine_signup"] = "5/h/ip,5/h/key"
 
 # --- Dossiers -------------------------------------------------------------------------------
 # Phone numbers typed without a prefix are French ones.

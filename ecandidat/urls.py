@@ -4,15 +4,19 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
+from ent.urls import dev_idp_urlpatterns
 
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
+    path("accounts/", include("ent.urls")),
     path("accounts/", include("allauth.urls")),
     path("dossier/", include("dossiers.urls")),
     path("", include("candidatures.urls")),
     path("", include("pieces.urls")),
     path("messages/", include("notifications.urls")),
+    # The embedded demo's development CAS server (404 unless ENT_DEV_IDP).
+    path("dev-cas/", include(dev_idp_urlpatterns)),
 ]
