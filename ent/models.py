@@ -1,5 +1,5 @@
-"""ENT identities (CAS) linked to accounts, the INE given at sign-up, and the log of every
-student-records import.
+"""ENT identities (CAS) linked to accounts and the INE given at sign-up. Every student-records
+import is an ``audit.AuditEntry`` (action ``records_import``) on the dossier.
 
 OpenID Connect identities are allauth's ``SocialAccount`` rows; CAS ones are ``EntIdentity``
 rows. Either way an account is found by the identity provider's identifier, never by email.
@@ -68,31 +68,3 @@ class ImportOutcome(models.TextChoices):
     UNAVAILABLE = "unavailable", _("records unavailable")
     INE_TAKEN = "ine_taken", _("INE already in another dossier")
     NOT_CONFIGURED = "not_configured", _("no student-records system configured")
-
-
-class RecordsImport(models.Model):
-    """One attempt to import a candidate's student record: the audit trail of imports. Kept
-    when the account goes (the candidate number stays as text)."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="records_imports",
-        verbose_name=_("account"),
-    )
-    candidate_number = models.CharField(_("candidate number"), max_length=8)
-    source = models.CharField(_("source"), max_length=10, choices=ImportSource.choices)
-    looked_up_by = models.CharField(_("looked up by"), max_length=20)
-    outcome = models.CharField(_("outcome"), max_length=16, choices=ImportOutcome.choices)
-    changed_fields = models.JSONField(_("changed fields"), default=list, blank=True)
-    detail = models.CharField(_("detail"), max_length=500, blank=True)
-    created_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
-
-    class Meta:
-        verbose_name = _("student-records import")
-        verbose_name_plural = _("student-records imports")
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self):
-        return f"{self.candidate_number} {self.get_outcome_display()} {self.created_at:%Y-%m-%d}"

@@ -18,6 +18,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import account_create_vouched, account_vouch
+from audit.models import AuditEntry
+from audit.services import audit_record
 from dossiers.models import (
     BacMention,
     BacSeries,
@@ -26,10 +28,14 @@ from dossiers.models import (
     RecordsStatus,
     Section,
 )
-from dossiers.selectors import dossier_for
-from dossiers.services import IneAlreadyUsed, dossier_import_records, dossier_records_failed
+from dossiers.services import (
+    IneAlreadyUsed,
+    dossier_create,
+    dossier_import_records,
+    dossier_records_failed,
+)
 
-from .models import EntIdentity, ImportOutcome, ImportSource, IneClaim, RecordsImport
+from .models import EntIdentity, ImportOutcome, ImportSource, IneClaim
 from .records import RecordsUnavailable, StudentRecord, get_student_records
 
 logger = logging.getLogger(__name__)
@@ -257,39 +263,55 @@ def record_sections(record: StudentRecord) -> tuple[dict, list[str]]:
     return sections, notes
 
 
-def _log(*, user, source, looked_up_by, outcome, changed=(), detail="") -> RecordsImport:
-    entry = RecordsImport.objects.create(
-        user=user,
-        candidate_number=user.candidate_number,
-        source=source,
-        looked_up_by=looked_up_by,
-        outcome=outcome,
-        changed_fields=list(changed),
-        detail=detail[:500],
-    )
+AUDIT_ACTION = "records_import"
+
+
+def _log(*, user, dossier, source, looked_up_by, outcome, changed=(), detail="") -> AuditEntry:
+    """The audit entry of one import attempt, on the dossier (inside the caller's transaction
+    when the import wrote something, so the change and its entry commit together)."""
+    with transaction.atomic():
+        entry = audit_record(
+            actor=user,
+            action=AUDIT_ACTION,
+            obj=dossier,
+            after={
+                "source": source,
+                "looked_up_by": looked_up_by,
+                "outcome": outcome,
+                "changed": ", ".join(changed),
+            },
+            comment=detail[:500],
+        )
     logger.info("records import %s for %s: %s %s", source, user.candidate_number, outcome, detail)
     return entry
 
 
-def records_import(*, user: User, source: str, student_number: str = "") -> RecordsImport:
+def records_import(*, user: User, source: str, student_number: str = "") -> AuditEntry:
     """Looks the candidate up in the student records (by student number, else by the INE and
     birth date given at sign-up) and writes what is found into the dossier. The lookup runs
     outside any transaction; the write is one transaction with the dossier locked. Every
-    attempt leaves a RecordsImport row, whatever its outcome."""
+    attempt leaves an audit entry on the dossier, whatever its outcome."""
     records = get_student_records()
+    dossier = dossier_create(user=user)
     claim = None if student_number else IneClaim.objects.filter(user=user).first()
     looked_up_by = "student_number" if student_number else "ine"
     if records is None:
-        return _log(user=user, source=source, looked_up_by=looked_up_by, outcome="not_configured")
+        return _log(
+            user=user,
+            dossier=dossier,
+            source=source,
+            looked_up_by=looked_up_by,
+            outcome="not_configured",
+        )
     if not student_number and claim is None:
         return _log(
             user=user,
+            dossier=dossier,
             source=source,
             looked_up_by="-",
             outcome=ImportOutcome.NOT_FOUND,
             detail="no student number and no INE to look up",
         )
-    dossier = dossier_for(user)
     try:
         if student_number:
             record = records.lookup_by_student_number(student_number)
@@ -299,6 +321,7 @@ def records_import(*, user: User, source: str, student_number: str = "") -> Reco
         dossier_records_failed(dossier=dossier, status=RecordsStatus.UNAVAILABLE)
         return _log(
             user=user,
+            dossier=dossier,
             source=source,
             looked_up_by=looked_up_by,
             outcome=ImportOutcome.UNAVAILABLE,
@@ -307,38 +330,47 @@ def records_import(*, user: User, source: str, student_number: str = "") -> Reco
     if record is None:
         dossier_records_failed(dossier=dossier, status=RecordsStatus.NOT_FOUND)
         return _log(
-            user=user, source=source, looked_up_by=looked_up_by, outcome=ImportOutcome.NOT_FOUND
+            user=user,
+            dossier=dossier,
+            source=source,
+            looked_up_by=looked_up_by,
+            outcome=ImportOutcome.NOT_FOUND,
         )
     sections, notes = record_sections(record)
-    outcome = ImportOutcome.IMPORTED
-    try:
-        changed = dossier_import_records(
+    cursus = [line.__dict__ for line in record.cursus]
+    # The change and its audit entry commit together.
+    with transaction.atomic():
+        outcome = ImportOutcome.IMPORTED
+        try:
+            with transaction.atomic():
+                changed = dossier_import_records(
+                    dossier=dossier,
+                    student_number=record.student_number,
+                    sections=sections,
+                    cursus=cursus,
+                )
+        except IneAlreadyUsed:
+            # Everything but the INE is imported; the candidate is told to use their account.
+            sections[Section.PERSONAL_INFO].pop("ine", None)
+            changed = dossier_import_records(
+                dossier=dossier,
+                student_number=record.student_number,
+                sections=sections,
+                cursus=cursus,
+            )
+            dossier_records_failed(dossier=dossier, status=RecordsStatus.INE_TAKEN)
+            outcome = ImportOutcome.INE_TAKEN
+        if outcome == ImportOutcome.IMPORTED and not changed:
+            outcome = ImportOutcome.UNCHANGED
+        return _log(
+            user=user,
             dossier=dossier,
-            student_number=record.student_number,
-            sections=sections,
-            cursus=[line.__dict__ for line in record.cursus],
+            source=source,
+            looked_up_by=looked_up_by,
+            outcome=outcome,
+            changed=changed,
+            detail="; ".join(notes),
         )
-    except IneAlreadyUsed:
-        # Everything but the INE is imported; the candidate is told to use their other account.
-        sections[Section.PERSONAL_INFO].pop("ine", None)
-        changed = dossier_import_records(
-            dossier=dossier,
-            student_number=record.student_number,
-            sections=sections,
-            cursus=[line.__dict__ for line in record.cursus],
-        )
-        dossier_records_failed(dossier=dossier, status=RecordsStatus.INE_TAKEN)
-        outcome = ImportOutcome.INE_TAKEN
-    if outcome == ImportOutcome.IMPORTED and not changed:
-        outcome = ImportOutcome.UNCHANGED
-    return _log(
-        user=user,
-        source=source,
-        looked_up_by=looked_up_by,
-        outcome=outcome,
-        changed=changed,
-        detail="; ".join(notes),
-    )
 
 
 def records_retry_on_sign_in(*, user: User) -> bool:
@@ -351,12 +383,3 @@ def records_retry_on_sign_in(*, user: User) -> bool:
     if retry:
         records_import_queue(user=user, source=ImportSource.RETRY)
     return retry
-
-
-__all__ = [
-    "ImportSource",
-    "identity_link",
-    "identity_sign_in",
-    "records_import",
-    "records_import_queue",
-]

@@ -13,4 +13,4 @@ def import_student_records(user_id: int, source: str, student_number: str = "") 
     user = User.objects.filter(pk=user_id).first()
     if user is None:
         return "account gone"
-    return records_import(user=user, source=source, student_number=student_number).outcome
+    return records_import(user=user, source=source, student_number=student_number).after["outcome"]

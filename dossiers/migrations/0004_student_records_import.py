@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0002_referentials'),
+        ('dossiers', '0003_dossiers_for_older_accounts'),
     ]
 
     operations = [

@@ -23,3 +23,16 @@ def oidc_sign_in(client):
     assert back.status_code == 302, back.text
     location = urlsplit(back.headers["Location"])
     return client.get(f"{location.path}?{location.query}")
+
+
+def imports_of(user):
+    """The audit entries of a candidate's student-records imports, oldest first."""
+    from audit.models import AuditEntry
+    from ent.services import AUDIT_ACTION
+
+    return [
+        entry.after | {"comment": entry.comment, "actor": entry.actor_id}
+        for entry in AuditEntry.objects.filter(
+            action=AUDIT_ACTION, object_id=str(user.dossier.pk)
+        ).order_by("pk")
+    ]

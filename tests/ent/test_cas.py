@@ -8,10 +8,10 @@ from django.urls import reverse
 
 from accounts.models import User
 from dossiers.models import InternalCursus, PersonalInfo, RecordsStatus
-from ent.models import EntIdentity, ImportOutcome, RecordsImport
+from ent.models import EntIdentity, ImportOutcome
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
-from .helpers import cas_sign_in
+from .helpers import cas_sign_in, imports_of
 
 pytestmark = pytest.mark.django_db
 
@@ -36,13 +36,13 @@ def test_first_sign_in_creates_an_active_account_and_imports_the_records(
     assert InternalCursus.objects.filter(dossier__user=user).count() == 3
     assert user.dossier.records_status == RecordsStatus.IMPORTED
     assert user.dossier.student_number == "21901234"
-    entry = RecordsImport.objects.get(user=user)
-    assert (entry.source, entry.looked_up_by, entry.outcome) == (
+    [entry] = imports_of(user)
+    assert (entry["source"], entry["looked_up_by"], entry["outcome"]) == (
         "cas",
         "student_number",
         "imported",
     )
-    assert "personal_info.birth_name" in entry.changed_fields
+    assert "personal_info.birth_name" in entry["changed"] and entry["actor"] == user.pk
     home = client.get("/")
     assert "Alice" in home.content.decode() and home.context["user"] == user
 
@@ -57,7 +57,7 @@ def test_a_later_sign_in_lands_in_the_same_account_and_reimports(client, cas_ser
     assert response.status_code == 302
     assert User.objects.count() == 1
     assert int(client.session["_auth_user_id"]) == user.pk
-    outcomes = list(RecordsImport.objects.order_by("pk").values_list("outcome", flat=True))
+    outcomes = [entry["outcome"] for entry in imports_of(user)]
     assert outcomes == [ImportOutcome.IMPORTED, ImportOutcome.UNCHANGED]
 
 

@@ -10,12 +10,18 @@ from django.urls import reverse
 
 from dossiers.models import InternalCursus, PersonalInfo, RecordsStatus
 from dossiers.selectors import dossier_for
-from dossiers.services import dossier_freeze_personal_info, personal_info_save, section_save
-from ent.models import ImportOutcome, RecordsImport
+from dossiers.services import (
+    dossier_create,
+    dossier_freeze_personal_info,
+    personal_info_save,
+    section_save,
+)
+from ent.models import ImportOutcome
 from ent.services import records_import
 from tests.factories import PersonalInfoFactory, UserFactory
 
 from .conftest import DEMO_RECORDS
+from .helpers import imports_of
 
 pytestmark = pytest.mark.django_db
 
@@ -95,8 +101,11 @@ def test_reimport_updates_imported_values_and_keeps_what_the_candidate_typed(rec
     assert list(
         InternalCursus.objects.filter(dossier__user=user).values_list("programme_code", flat=True)
     ) == ["MPSY1"]
-    assert set(entry.changed_fields) == {"personal_info.birth_name", "internal_cursus"}
-    assert RecordsImport.objects.filter(user=user).count() == 2
+    assert set(entry.after["changed"].split(", ")) == {
+        "personal_info.birth_name",
+        "internal_cursus",
+    }
+    assert len(imports_of(user)) == 2
 
 
 def test_imported_values_are_locked_whatever_the_door(records):
@@ -158,12 +167,12 @@ def test_frozen_personal_information_is_not_reimported(records):
 
 def test_records_down_keeps_the_dossier_and_tells_the_candidate(client, records_server):
     user = UserFactory()
-    PersonalInfoFactory(dossier=dossier_for(user), birth_name="Typed")
+    PersonalInfoFactory(dossier=dossier_create(user=user), birth_name="Typed")
     records_server.mode = "error"
 
     entry = records_import(user=user, source="cas", student_number=ALICE)
 
-    assert entry.outcome == ImportOutcome.UNAVAILABLE and "500" in entry.detail
+    assert entry.after["outcome"] == ImportOutcome.UNAVAILABLE and "500" in entry.comment
     assert _info(user).birth_name == "Typed"
     assert dossier_for(user).records_status == RecordsStatus.UNAVAILABLE
     client.force_login(user)
@@ -177,7 +186,7 @@ def test_an_ine_already_in_another_dossier_is_not_imported_the_rest_is(records):
 
     entry = records_import(user=user, source="cas", student_number=ALICE)
 
-    assert entry.outcome == ImportOutcome.INE_TAKEN
+    assert entry.after["outcome"] == ImportOutcome.INE_TAKEN
     assert _info(user).ine == "" and _info(user).birth_name == "Durand"
     assert other.ine == "1234567890V"
     assert dossier_for(user).records_status == RecordsStatus.INE_TAKEN
@@ -186,5 +195,5 @@ def test_an_ine_already_in_another_dossier_is_not_imported_the_rest_is(records):
 def test_an_unknown_student_number_is_logged_not_found(records):
     user = UserFactory()
     entry = records_import(user=user, source="cas", student_number="00000000")
-    assert entry.outcome == ImportOutcome.NOT_FOUND
+    assert entry.after["outcome"] == ImportOutcome.NOT_FOUND
     assert not PersonalInfo.objects.filter(dossier__user=user).exists()

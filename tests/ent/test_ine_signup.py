@@ -9,7 +9,9 @@ from django.urls import reverse
 
 from accounts.models import User
 from dossiers.models import InternalCursus, PersonalInfo, RecordsStatus
-from ent.models import IneClaim, RecordsImport
+from ent.models import IneClaim
+
+from .helpers import imports_of
 
 pytestmark = pytest.mark.django_db
 
@@ -57,8 +59,8 @@ def test_the_dossier_is_imported_after_activation(client, records, mailoutbox):
         "31069",
     )
     assert InternalCursus.objects.filter(dossier__user=user).count() == 3
-    entry = RecordsImport.objects.get(user=user)
-    assert (entry.source, entry.looked_up_by, entry.outcome) == ("ine", "ine", "imported")
+    [entry] = imports_of(user)
+    assert (entry["source"], entry["looked_up_by"], entry["outcome"]) == ("ine", "ine", "imported")
     client.force_login(user)
     overview = client.get(reverse("dossiers:overview")).content.decode()
     assert "pré-rempli depuis le logiciel de scolarité" in overview
@@ -101,7 +103,7 @@ def test_records_down_at_sign_up_lets_the_account_be_created_and_says_so_later(
     user = User.objects.get()
     assert user.activated_at is not None
     assert user.dossier.records_status == RecordsStatus.UNAVAILABLE
-    assert RecordsImport.objects.get(user=user).outcome == "unavailable"
+    assert [entry["outcome"] for entry in imports_of(user)] == ["unavailable"]
 
 
 def test_the_page_is_linked_from_home_and_sign_in(client):
@@ -122,5 +124,5 @@ def test_a_failed_import_is_tried_again_at_the_next_sign_in(client, records_serv
 
     user = User.objects.get()
     assert user.dossier.records_status == RecordsStatus.IMPORTED
-    outcomes = list(RecordsImport.objects.order_by("pk").values_list("source", "outcome"))
+    outcomes = [(entry["source"], entry["outcome"]) for entry in imports_of(user)]
     assert outcomes == [("ine", "unavailable"), ("retry", "imported")]

@@ -12,10 +12,9 @@ from django.urls import reverse
 
 from accounts.models import User
 from dossiers.models import InternalCursus
-from ent.models import RecordsImport
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
-from .helpers import oidc_sign_in
+from .helpers import imports_of, oidc_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +35,7 @@ def test_first_sign_in_creates_the_account_with_state_nonce_and_pkce(client, oid
     digest = hashlib.sha256(token["code_verifier"].encode()).digest()
     assert authorize["code_challenge"] == base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
     assert InternalCursus.objects.filter(dossier__user=user).count() == 3
-    assert RecordsImport.objects.get(user=user).source == "oidc"
+    assert [entry["source"] for entry in imports_of(user)] == ["oidc"]
 
 
 def test_a_later_sign_in_lands_in_the_same_account(client, oidc_provider):
