@@ -8,7 +8,7 @@ from importlib import import_module
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-DEMO_MODULES = ["accounts.demo", "dossiers.demo", "candidatures.demo", "pieces.demo"]
+DEMO_MODULES = ["accounts.demo", "dossiers.demo", "candidatures.demo", "pieces.demo", "ent.demo"]
 
 
 class Command(BaseCommand):
