@@ -2,6 +2,7 @@
 `manage.py demo` prints its logins and the former student's INE."""
 
 import os
+import secrets
 import subprocess
 import sys
 
@@ -85,7 +86,7 @@ def test_production_refuses_it():
         **os.environ,
         "ECANDIDAT_ENV": "production",
         "ENT_DEV_IDP": "true",
-        "SECRET_KEY": "x" * 60,
+        "SECRET_KEY": secrets.token_urlsafe(64),
         "DATABASE_URL": "sqlite:///:memory:",
         "ALLOWED_HOSTS": "example.org",
         "SITE_URL": "https://example.org",
