@@ -313,7 +313,10 @@ if PRODUCTION and ENT_DEV_IDP:
         "ENT_DEV_IDP (the development identity provider) is refused in production"
     )
 # CAS (django-cas-ng): on when CAS_SERVER_URL is set, e.g. https://cas.univ.example/cas/
-CAS_SERVER_URL = env.str("CAS_SERVER_URL", default="/dev-cas/" if ENT_DEV_IDP else "")
+# Absolute: django-cas-ng builds a relative one from the Host header, absent from some requests.
+CAS_SERVER_URL = env.str(
+    "CAS_SERVER_URL", default=f"{SITE_URL.rstrip('/')}/dev-cas/" if ENT_DEV_IDP else ""
+)
 CAS_VERSION = "3"
 CAS_REDIRECT_URL = "/"
 CAS_CHECK_NEXT = True
