@@ -88,15 +88,15 @@ def pieces_context(candidature, *, missing_sections_labels) -> dict:
     requirements = required_pieces(programme)
     pieces, shared = {}, {}
     # One query: this application's pieces and the candidate's shared ones sent elsewhere
-    # (the most recent first), which a draft may reuse.
-    for piece in Piece.objects.filter(
-        Q(candidature=candidature)
-        | Q(
-            candidature__dossier_id=candidature.dossier_id,
-            piece_type__shared=True,
-            status=PieceStatus.UPLOADED,
+    # (the most recent first), which a draft may reuse. The dossier filter comes first, outside
+    # the OR, so PostgreSQL walks this candidate's rows by index instead of every piece.
+    for piece in (
+        Piece.objects.filter(candidature__dossier_id=candidature.dossier_id)
+        .filter(
+            Q(candidature=candidature) | Q(piece_type__shared=True, status=PieceStatus.UPLOADED)
         )
-    ).order_by("-uploaded_at", "-pk"):
+        .order_by("-uploaded_at", "-pk")
+    ):
         if piece.candidature_id == candidature.pk:
             pieces[piece.piece_type_id] = piece
         else:
