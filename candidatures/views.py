@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from dossiers.access import candidate_required
 from dossiers.models import Section
-from dossiers.selectors import missing_sections
+from dossiers.selectors import dossier_details, missing_sections
 from dossiers.summary import dossier_summary
 from ecandidat.pdf import render_pdf
 
@@ -229,6 +229,7 @@ def answer(request, pk, choice, *, dossier):
 def pdf_copy(request, pk, *, dossier):
     """The dossier and this application as a PDF, in the candidate's current language."""
     candidature = _own(request, pk)
+    dossier = dossier_details(dossier)
     language = get_language() or "fr"
     pdf = render_pdf(
         "candidatures/pdf/copy.html",

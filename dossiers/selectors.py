@@ -1,9 +1,11 @@
-"""Reads on dossiers: the candidate's dossier with everything a section page shows in one
-query, the state of each section, and what is still missing for a set of programmes."""
+"""Reads on dossiers: the candidate's dossier and which sections are filled in one query, a
+section's row when a page shows it, the state of each section, and what is still missing for
+a set of programmes."""
 
+import functools
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
+from django.db import connection
 
 from .models import (
     REQUIRABLE_SECTIONS,
@@ -28,38 +30,99 @@ REPEATABLE_SECTIONS = {
 }
 
 
-def _dossiers():
-    lines = {
-        f"has_{key}_lines": Exists(model.objects.filter(dossier=OuterRef("pk")))
-        for key, (model, _flag) in REPEATABLE_SECTIONS.items()
+# What a section page shows of its single section's row, fetched with it.
+SINGLE_SECTION_RELATED = {
+    Section.PERSONAL_INFO: ["birth_commune"],
+    Section.ADDRESS: ["commune"],
+    Section.BACCALAUREATE: ["series", "mention"],
+}
+
+
+@functools.cache
+def _dossier_sql() -> tuple[str, list[str], list[str]]:
+    """The dossier's columns and, for each section, whether it has a row, in one statement
+    written once per process. Every candidate page reads this; the ORM's version (seven
+    tables joined, three Exists) cost more to compile than to run, and most pages only ask
+    which sections are filled."""
+    table = Dossier._meta.db_table
+    fields = [f.attname for f in Dossier._meta.concrete_fields]
+    present = {
+        **{
+            key: Dossier._meta.get_field(name).related_model
+            for key, name in SINGLE_SECTIONS.items()
+        },
+        **{key: model for key, (model, _flag) in REPEATABLE_SECTIONS.items()},
     }
-    return Dossier.objects.select_related(
-        "user",
-        "personal_info__birth_commune",
-        "address__commune",
-        "baccalaureate__series",
-        "baccalaureate__mention",
-    ).annotate(**lines)
+    columns = [f'"{table}"."{f.column}"' for f in Dossier._meta.concrete_fields] + [
+        f'EXISTS (SELECT 1 FROM "{model._meta.db_table}" WHERE '  # noqa: S608
+        f'"{model._meta.db_table}"."dossier_id" = "{table}"."id")'
+        for model in present.values()
+    ]
+    sql = f'SELECT {", ".join(columns)} FROM "{table}" WHERE "{table}"."user_id" = %s'  # noqa: S608 (names from the models)
+    return sql, fields, list(present)
 
 
 def dossier_for(user) -> Dossier | None:
-    """The candidate's dossier, or None: a pure read. The dossier is created at activation
-    (``accounts.services.account_activate``); accounts activated before that were given theirs
-    by migration 0003, and staff have none."""
+    """The candidate's dossier with which sections are filled (one query), or None: a pure
+    read. The dossier is created at activation (``accounts.services.account_activate``);
+    accounts activated before that were given theirs by migration 0003, and staff have none.
+    A section's row is read when asked for (``section_object``)."""
     if not user.is_authenticated:
         return None
-    return _dossiers().filter(user=user).first()
+    sql, fields, sections = _dossier_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    dossier = Dossier.from_db(connection.alias, fields, row[: len(fields)])
+    dossier.user = user
+    dossier.sections_present = dict(zip(sections, row[len(fields) :], strict=True))
+    return dossier
+
+
+def dossier_details(dossier: Dossier) -> Dossier:
+    """The dossier with every single section's row and what they point to (one query), for
+    pages that show the whole dossier (the PDF copy)."""
+    details = (
+        Dossier.objects.select_related(
+            "user",
+            *(
+                f"{name}__{related}"
+                for key, name in SINGLE_SECTIONS.items()
+                for related in SINGLE_SECTION_RELATED[key]
+            ),
+        )
+        .filter(pk=dossier.pk)
+        .get()
+    )
+    details.sections_present = getattr(dossier, "sections_present", None)
+    return details
 
 
 def section_object(dossier: Dossier, section: str):
-    """The row of a single section, or None when the candidate has not filled it yet."""
-    return getattr(dossier, SINGLE_SECTIONS[section], None)
+    """The row of a single section, or None when the candidate has not filled it yet (no
+    query when ``dossier_for`` already knows it is empty)."""
+    name = SINGLE_SECTIONS[section]
+    present = getattr(dossier, "sections_present", None)
+    if present is not None and not present[section]:
+        return None
+    relation = Dossier._meta.get_field(name)
+    if relation.is_cached(dossier):
+        return relation.get_cached_value(dossier)
+    obj = (
+        relation.related_model.objects.select_related(*SINGLE_SECTION_RELATED[section])
+        .filter(dossier=dossier)
+        .first()
+    )
+    relation.set_cached_value(dossier, obj)
+    return obj
 
 
 def _has_lines(dossier: Dossier, section: str) -> bool:
-    annotated = getattr(dossier, f"has_{section}_lines", None)
-    if annotated is not None:
-        return annotated
+    present = getattr(dossier, "sections_present", None)
+    if present is not None:
+        return present[section]
     model, _flag = REPEATABLE_SECTIONS[section]
     return model.objects.filter(dossier=dossier).exists()
 
@@ -70,6 +133,9 @@ def section_complete(dossier: Dossier, section: str) -> bool:
         info = section_object(dossier, section)
         return info is not None and bool(info.phone)
     if section in SINGLE_SECTIONS:
+        present = getattr(dossier, "sections_present", None)
+        if present is not None:
+            return present[section]
         return section_object(dossier, section) is not None
     if section in REPEATABLE_SECTIONS:
         _model, flag = REPEATABLE_SECTIONS[section]

@@ -291,14 +291,14 @@ def test_pages_in_french_and_english(client, draft):
 
 
 def test_application_page_with_ten_pieces_costs_few_queries(
-    client, media, django_assert_max_num_queries
+    client, media, django_assert_num_queries
 ):
     types = [PieceTypeFactory() for _ in range(10)]
     candidature = application(None, *types)
     for piece_type in types[:7]:
         PieceFactory(candidature=candidature, piece_type=piece_type)
     client.force_login(candidature.dossier.user)
-    with django_assert_max_num_queries(8):
+    with django_assert_num_queries(6):
         page = detail(client, candidature)
     assert page.count('href="/pieces/') == 7
     assert all(t.label_fr in page for t in types)
