@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 TEMPLATES := templates $(wildcard */templates)
 
-.PHONY: install run test check messages makemessages format
+.PHONY: install run test check messages makemessages format bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,3 +41,8 @@ format: install
 makemessages: install
 	$(PY) manage.py makemessages -l fr -l en --ignore=.venv --ignore=var --no-location
 	$(PY) scripts/compile_messages.py
+
+# Deadline-day load against the framework floor (bench/run.py, docs/performance.md): builds its
+# own databases (BENCH_DATABASE_URL + _1x/_10x), needs PostgreSQL, Redis and wrk. Not run by CI.
+bench: install
+	$(PY) bench/run.py

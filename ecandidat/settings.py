@@ -81,6 +81,12 @@ INSTALLED_APPS = [
     "ent",
 ]
 
+# Benchmarks (bench/, `make bench`): the data generator and the two floor views exist only when
+# this is on. Never on by default, production included.
+BENCH = env.bool("ECANDIDAT_BENCH", default=False)
+if BENCH:
+    INSTALLED_APPS.append("bench")
+
 MIDDLEWARE = [
     # First: a load balancer's probes are answered before host checks, HTTPS redirect,
     # sessions and sign-in (ecandidat/health.py).

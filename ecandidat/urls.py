@@ -1,5 +1,6 @@
 """Top-level URLs. Candidate pages are translated by language cookie/header, not by prefix."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -20,3 +21,6 @@ urlpatterns = [
     # The embedded demo's development CAS server (404 unless ENT_DEV_IDP).
     path("dev-cas/", include(dev_idp_urlpatterns)),
 ]
+
+if settings.BENCH:  # the floors of bench/ (docs/performance.md); off by default
+    urlpatterns.append(path("bench/", include("bench.urls")))

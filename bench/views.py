@@ -1,0 +1,15 @@
+"""The two floors every page is measured against, served by the same middleware as the real
+pages: a bare view (anonymous, a small template, no query) and an authenticated one (the
+session as configured, the user loaded: one query)."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+
+def floor(request):
+    return render(request, "bench/floor.html")
+
+
+@login_required
+def floor_authenticated(request):
+    return render(request, "bench/floor.html", {"number": request.user.candidate_number})
