@@ -61,6 +61,10 @@ class CentreAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        (
+            _("Reminders"),
+            {"fields": ["return_reminder_days", "confirmation_reminder_days"]},
+        ),
     ]
 
 

@@ -50,6 +50,18 @@ def _when(moment) -> str:
     return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT") if moment else ""
 
 
+def mail_context_base(candidature) -> dict:
+    """What every mail about an application names (the reminders use it too)."""
+    programme = candidature.programme
+    return {
+        "programme_title": programme.title,
+        "programme_code": programme.code,
+        "centre_name": programme.centre.name,
+        "candidature_url": settings.SITE_URL.rstrip("/")
+        + reverse("candidatures:detail", args=[candidature.pk]),
+    }
+
+
 def mail_context(*, candidature, transition) -> dict:
     """Plain values, in the active language, for the mail templates."""
     programme = candidature.programme
@@ -59,11 +71,7 @@ def mail_context(*, candidature, transition) -> dict:
         else None
     )
     return {
-        "programme_title": programme.title,
-        "programme_code": programme.code,
-        "centre_name": programme.centre.name,
-        "candidature_url": settings.SITE_URL.rstrip("/")
-        + reverse("candidatures:detail", args=[candidature.pk]),
+        **mail_context_base(candidature),
         "status": str(candidature.get_status_display()),
         "decision": str(candidature.get_decision_display() or ""),
         "waitlist_rank": candidature.waitlist_rank or "",
@@ -99,12 +107,25 @@ def queue_mail(*, event: str, candidature, transition) -> None:
             if kind in ("decision_favourable", "waitlist_promoted")
             else []
         )
+    notify_candidate(
+        candidature=candidature,
+        event=kind,
+        context=context,
+        key=str(transition.pk),
+        attachments=attachments,
+    )
+
+
+def notify_candidate(*, candidature, event: str, context: dict, key: str, attachments=()):
+    """Queues a mail about ``candidature`` to its candidate (copied to the centre's contact
+    when the centre asks, in the centre's own template when it wrote one); ``key`` makes it
+    once per transition or per reminder."""
     centre = candidature.programme.centre
     notify(
-        event=kind,
-        recipient=user,
+        event=event,
+        recipient=candidature.dossier.user,
         context=context,
-        object_key=f"candidature:{candidature.pk}:{transition.pk}",
+        object_key=f"candidature:{candidature.pk}:{key}",
         cc=[centre.contact_email] if centre.copy_mails_to_contact else [],
         attachments=attachments,
         centre_id=centre.pk,

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,7 @@ from dossiers.models import REQUIRABLE_SECTIONS, Dossier
 
 # The programme's dates, in the order they must follow (each <= the next, the window strictly).
 PROGRAMME_DATES = ["opens_at", "closes_at", "return_deadline", "jury_at", "publication_at"]
+MAX_REMINDER_DAYS = 60
 
 
 class Campaign(models.Model):
@@ -92,6 +94,19 @@ class Centre(models.Model):
     )
     default_confirmation_days = models.PositiveSmallIntegerField(
         _("default days to confirm after a favourable decision"), null=True, blank=True
+    )
+    # Reminders (``candidatures.reminders``): how many days before each deadline.
+    return_reminder_days = models.PositiveSmallIntegerField(
+        _("return deadline reminder (days before)"),
+        default=3,
+        validators=[MaxValueValidator(MAX_REMINDER_DAYS)],
+        help_text=_("Drafts and incomplete applications get one reminder, this many days before."),
+    )
+    confirmation_reminder_days = models.PositiveSmallIntegerField(
+        _("confirmation reminder (days before)"),
+        default=2,
+        validators=[MaxValueValidator(MAX_REMINDER_DAYS)],
+        help_text=_("Favourable candidates who have not answered get one reminder."),
     )
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -355,6 +370,13 @@ class Candidature(models.Model):
         _("own confirmation deadline"), null=True, blank=True
     )
     deadline_override_reason = models.TextField(_("reason for the own deadlines"), blank=True)
+    # Each reminder goes once (``candidatures.reminders``): set in the transaction that queues it.
+    return_reminder_sent_at = models.DateTimeField(
+        _("return deadline reminder sent at"), null=True, blank=True, editable=False
+    )
+    confirmation_reminder_sent_at = models.DateTimeField(
+        _("confirmation reminder sent at"), null=True, blank=True, editable=False
+    )
 
     objects = CandidatureQuerySet.as_manager()
 

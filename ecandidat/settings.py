@@ -10,7 +10,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -79,6 +78,9 @@ INSTALLED_APPS = [
     "audit",
     "csp",
     "ent",
+    "django_celery_beat",
+    "jobs",
+    "exports",
 ]
 
 # Benchmarks (bench/, `make bench`): the data generator and the two floor views exist only when
@@ -234,17 +236,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = {
-    "purge-unactivated-accounts": {
-        "task": "accounts.tasks.purge_unactivated_accounts",
-        "schedule": crontab(minute=7),
-    },
-    # Favourable decisions left unanswered past their deadline become withdrawals.
-    "expire-confirmations": {
-        "task": "candidatures.tasks.expire_confirmations",
-        "schedule": crontab(minute=12),
-    },
-}
+# Every periodic job is a schedule in the database, editable in the admin (docs/jobs.md); the
+# rows are created from the jobs' registry (``jobs.registry``) by ``migrate``.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+DJANGO_CELERY_BEAT_TZ_AWARE = True
+# Items each job takes per transaction (rows locked FOR UPDATE SKIP LOCKED).
+JOBS_BATCH_SIZE = env.int("JOBS_BATCH_SIZE", default=100)
+# A run still « running » after this long is taken as dead (its process crashed).
+JOBS_STALE_AFTER_SECONDS = env.int("JOBS_STALE_AFTER_SECONDS", default=6 * 3600)
+# Days after archiving before an archived campaign's applications and files are destroyed.
+RETENTION_DAYS = env.int("RETENTION_DAYS", default=365)
 
 # --- Notifications (docs/notifications.md) -------------------------------------------------
 # Links in mails are absolute: a mail sent by a worker has no request to take the host from.
@@ -262,10 +263,6 @@ NOTIFICATIONS_BACKOFF_SECONDS = env.int("NOTIFICATIONS_BACKOFF_SECONDS", default
 NOTIFICATIONS_LEASE_SECONDS = env.int("NOTIFICATIONS_LEASE_SECONDS", default=300)
 # A pending row queued less than this ago is presumed still waiting in the broker's queue.
 NOTIFICATIONS_REQUEUE_AFTER_SECONDS = env.int("NOTIFICATIONS_REQUEUE_AFTER_SECONDS", default=300)
-CELERY_BEAT_SCHEDULE["notifications-sweep"] = {
-    "task": "notifications.tasks.sweep_outbox",
-    "schedule": 60.0,
-}
 
 # --- Accounts (django-allauth) --------------------------------------------------------------
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
@@ -421,11 +418,6 @@ if AWS_STORAGE_BUCKET_NAME:
             "file_overwrite": False,
         },
     }
-# Nightly: do the rows and the stored files agree? (pieces/integrity.py; result in the log)
-CELERY_BEAT_SCHEDULE["check-storage"] = {
-    "task": "pieces.tasks.check_storage_task",
-    "schedule": crontab(hour=3, minute=30),
-}
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

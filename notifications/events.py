@@ -98,7 +98,12 @@ SAMPLES: dict[str, dict] = {
         "comment": "Merci de déposer des scans lisibles.",
         "return_deadline": "15/05/2027 23:59",
     },
-    Event.RETURN_DEADLINE_REMINDER: {**_APPLICATION, "return_deadline": "15/05/2027 23:59"},
+    Event.RETURN_DEADLINE_REMINDER: {
+        **_APPLICATION,
+        "return_deadline": "15/05/2027 23:59",
+        "incomplete": False,
+        "missing_items": ["Relevé de notes de L3", "CV"],
+    },
     Event.DECISION_PRESELECTED: {**_APPLICATION, "comment": "Entretien le 02/06/2027 à 10h."},
     Event.DECISION_FAVOURABLE: {**_APPLICATION, "confirmation_deadline": "30/06/2027 23:59"},
     Event.DECISION_UNFAVOURABLE: {**_APPLICATION, "comment": "Capacité d'accueil atteinte."},

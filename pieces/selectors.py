@@ -232,3 +232,9 @@ def missing_pieces_by_candidature(candidatures) -> dict[int, list[str]]:
             candidature, requirements, pieces.get(candidature.pk, {})
         )
     return missing
+
+
+def stored_files_of(candidature) -> list[str]:
+    """The stored file names of an application's documents (the retention purge deletes them
+    after the rows; a file another application still names stays)."""
+    return [name for name in candidature.pieces.values_list("file", flat=True) if name]

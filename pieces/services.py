@@ -327,3 +327,35 @@ def piece_refuse(*, piece: Piece, actor, reason: str) -> Piece:
     return _review(
         piece, actor=actor, status=PieceStatus.REFUSED, reason=reason, action="piece.refuse"
     )
+
+
+def piece_settle_scan(*, piece_id: int, name: str, scan: ScanResult) -> str:
+    """Applies a later antivirus verdict to a piece left « being checked » (the antivirus was
+    down when it was sent): clean, or no antivirus any more, makes it sent; a virus removes
+    the file (the piece is missing again and the candidate sends another); no answer leaves it.
+    The piece is locked and must still hold the scanned file: a file replaced meanwhile is
+    the new upload's business. Returns what happened: sent, removed, pending or skipped."""
+    with transaction.atomic():
+        piece = Piece.objects.select_for_update().filter(pk=piece_id).first()
+        if piece is None or piece.status != PieceStatus.PENDING_SCAN or piece.file.name != name:
+            return "skipped"
+        if scan.status == ScanStatus.PENDING:
+            return "pending"
+        before = {"status": piece.status, "file": piece.original_name}
+        if scan.status == ScanStatus.INFECTED:
+            outcome, comment = "removed", scan.signature
+            _clear([piece.candidature], piece.piece_type, status=PieceStatus.MISSING)
+            piece.refresh_from_db()
+        else:
+            outcome, comment = "sent", ""
+            piece.status = PieceStatus.UPLOADED
+            piece.save(update_fields=["status"])
+        audit_record(
+            actor=None,
+            action="piece.rescan",
+            obj=piece,
+            before=before,
+            after={"status": piece.status},
+            comment=comment,
+        )
+    return outcome

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from accounts.models import IssuedCandidateNumber, User
 from accounts.services import accounts_purge_unactivated
-from accounts.tasks import purge_unactivated_accounts
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,14 +58,28 @@ def test_dry_run_deletes_nothing_and_says_what_it_would(population, capsys):
     assert User.objects.count() == 5
 
 
-def test_command_and_beat_task_share_the_service(population, capsys):
+def test_command_and_scheduled_job_share_the_service(population, capsys):
+    from jobs.models import JobRun
+    from jobs.tasks import run_job
+
     call_command("purge_unactivated_accounts", "--limit", "1")
     assert "deleted 1" in capsys.readouterr().out
-    assert "deleted 1" in purge_unactivated_accounts.delay().get()
+    assert "deleted 1" in run_job.delay("accounts.purge_unactivated").get()
     assert User.objects.count() == 3
+    runs = JobRun.objects.filter(job="accounts.purge_unactivated").order_by("pk")
+    assert [(run.trigger, run.counts) for run in runs] == [
+        ("command", {"deleted": 1}),
+        ("schedule", {"deleted": 1}),
+    ]
 
 
-def test_beat_schedule_runs_the_purge_hourly(settings):
-    entry = settings.CELERY_BEAT_SCHEDULE["purge-unactivated-accounts"]
-    assert entry["task"] == purge_unactivated_accounts.name
-    assert entry["schedule"].minute == {7}
+def test_the_purge_is_scheduled_hourly_in_the_database():
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(name="accounts.purge_unactivated")
+    assert (task.task, task.args, task.enabled) == (
+        "jobs.tasks.run_job",
+        '["accounts.purge_unactivated"]',
+        True,
+    )
+    assert task.crontab.minute == "7" and task.crontab.hour == "*"

@@ -66,6 +66,16 @@ def test_the_nightly_task_logs_the_summary_and_each_problem(media, caplog):
     assert errors == [f"check_storage: missing {piece.file.name}", summary]
 
 
-def test_scheduled_by_beat(settings):
-    entry = settings.CELERY_BEAT_SCHEDULE["check-storage"]
-    assert entry["task"] == check_storage_task.name
+def test_scheduled_nightly_with_problems_in_the_run_log(media, django_capture_on_commit_callbacks):
+    from django_celery_beat.models import PeriodicTask
+
+    from jobs.runner import job_run
+
+    task = PeriodicTask.objects.get(name="pieces.check_storage")
+    assert (task.crontab.hour, task.crontab.minute) == ("3", "30")
+    piece = PieceFactory()
+    default_storage.delete(piece.file.name)
+    run = job_run(name="pieces.check_storage")
+    assert run.status == "partial"
+    assert run.errors == f"missing: {piece.file.name}"
+    assert run.summary.startswith("storage PROBLEMS")
