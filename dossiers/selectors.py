@@ -39,25 +39,32 @@ SINGLE_SECTION_RELATED = {
 
 
 @functools.cache
-def _dossier_sql() -> tuple[str, list[str], list[str]]:
+def _dossier_sql() -> tuple[str, list, list[str]]:
     """The dossier's columns and, for each section, whether it has a row, in one statement
     written once per process. Every candidate page reads this; the ORM's version (seven
     tables joined, three Exists) cost more to compile than to run, and most pages only ask
     which sections are filled."""
     table = Dossier._meta.db_table
-    fields = [f.attname for f in Dossier._meta.concrete_fields]
+    fields = list(Dossier._meta.concrete_fields)
     present = {
         **{
-            key: Dossier._meta.get_field(name).related_model
+            key: Dossier._meta.get_field(name).related_model._meta.db_table
             for key, name in SINGLE_SECTIONS.items()
         },
-        **{key: model for key, (model, _flag) in REPEATABLE_SECTIONS.items()},
+        **{key: model._meta.db_table for key, (model, _flag) in REPEATABLE_SECTIONS.items()},
     }
-    columns = [f'"{table}"."{f.column}"' for f in Dossier._meta.concrete_fields] + [
-        f'EXISTS (SELECT 1 FROM "{model._meta.db_table}" WHERE '  # noqa: S608
-        f'"{model._meta.db_table}"."dossier_id" = "{table}"."id")'
-        for model in present.values()
+    exists = [
+        f'EXISTS (SELECT 1 FROM "{other}" WHERE "{other}"."dossier_id" = "{table}"."id")'  # noqa: S608
+        for other in present.values()
     ]
+    # Imported from the student records, the personal information may still lack the phone
+    # the candidate adds: it is complete only with it (section_complete).
+    info = present[Section.PERSONAL_INFO]
+    exists.append(
+        f'EXISTS (SELECT 1 FROM "{info}" WHERE "{info}"."dossier_id" = "{table}"."id" '  # noqa: S608
+        f'AND "{info}"."phone" <> \'\')'
+    )
+    columns = [f'"{table}"."{f.column}"' for f in fields] + exists
     sql = f'SELECT {", ".join(columns)} FROM "{table}" WHERE "{table}"."user_id" = %s'  # noqa: S608 (names from the models)
     return sql, fields, list(present)
 
@@ -75,9 +82,15 @@ def dossier_for(user) -> Dossier | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    dossier = Dossier.from_db(connection.alias, fields, row[: len(fields)])
+    values = [
+        field.from_db_value(value, None, connection) if hasattr(field, "from_db_value") else value
+        for field, value in zip(fields, row, strict=False)
+    ]
+    dossier = Dossier.from_db(connection.alias, [f.attname for f in fields], values)
     dossier.user = user
-    dossier.sections_present = dict(zip(sections, row[len(fields) :], strict=True))
+    flags = row[len(fields) :]
+    dossier.sections_present = dict(zip(sections, flags[:-1], strict=True))
+    dossier.personal_info_complete = flags[-1]
     return dossier
 
 
@@ -96,7 +109,6 @@ def dossier_details(dossier: Dossier) -> Dossier:
         .filter(pk=dossier.pk)
         .get()
     )
-    details.sections_present = getattr(dossier, "sections_present", None)
     return details
 
 
@@ -129,6 +141,8 @@ def _has_lines(dossier: Dossier, section: str) -> bool:
 
 def section_complete(dossier: Dossier, section: str) -> bool:
     if section == Section.PERSONAL_INFO:
+        if hasattr(dossier, "personal_info_complete"):  # read by dossier_for
+            return dossier.personal_info_complete
         # Imported from the student records, it may still lack the phone the candidate adds.
         info = section_object(dossier, section)
         return info is not None and bool(info.phone)
