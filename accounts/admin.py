@@ -4,11 +4,16 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from ecandidat.scoping import CentralOnlyAdmin
+
 from .models import User
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(CentralOnlyAdmin, DjangoUserAdmin):
+    """Accounts and their groups (« Gestionnaires de centre », « Scolarité centrale »): the
+    central administration's."""
+
     ordering = ["-date_joined"]
     list_display = [
         "candidate_number",

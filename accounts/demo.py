@@ -27,7 +27,7 @@ def _ensure(email, password, **fields):
 def populate():
     """Returns the logins to print."""
     staff = _ensure(STAFF[0], STAFF[1], is_staff=True, is_superuser=True, first_name="Gestion")
-    lines = [f"staff (admin, MFA off in the demo): {staff.email} / {STAFF[1]}"]
+    lines = [f"superuser (every right; MFA off in the demo): {staff.email} / {STAFF[1]}"]
     for email, first, last, civility, birth in CANDIDATES:
         user = _ensure(
             email,

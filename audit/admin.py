@@ -3,13 +3,13 @@ their own applications on the application page instead (scoped like everything e
 
 from django.contrib import admin
 
-from candidatures.scoping import sees_all_centres
+from ecandidat.scoping import NotFoundAdminMixin, sees_all_centres
 
 from .models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(NotFoundAdminMixin, admin.ModelAdmin):
     list_display = ["at", "actor_label", "action", "content_type", "object_repr"]
     list_filter = ["action", "content_type"]
     search_fields = ["object_repr", "actor_label", "=object_id"]

@@ -29,6 +29,7 @@ PROGRAMMES = [
         True,
         ["external_cursus", "internships"],
     ),
+    ("PSY-L3", "Licence 3 Psychologie", PSYCHOLOGY, (-20, 20), False, []),
     ("PSY-M1", "Master Psychologie sociale", PSYCHOLOGY, (20, 60), True, []),
     ("PSY-DU", "DU Psychologie du travail", PSYCHOLOGY, (-90, -30), False, []),
 ]

@@ -55,7 +55,7 @@ class CentreQuerySet(models.QuerySet):
         """The centres ``user`` manages: all of them for central administrators, theirs for
         centre staff, none for anybody else (nor for staff without their TOTP when it is
         required)."""
-        from .scoping import backoffice_user, sees_all_centres
+        from ecandidat.scoping import backoffice_user, sees_all_centres
 
         if not backoffice_user(user):
             return self.none()
@@ -325,7 +325,7 @@ class CandidatureQuerySet(models.QuerySet):
     def for_staff(self, user):
         """The applications ``user`` may see and act on in the back office (see
         ``CentreQuerySet.for_staff``). Every staff door loads applications through this."""
-        from .scoping import backoffice_user, sees_all_centres
+        from ecandidat.scoping import backoffice_user, sees_all_centres
 
         if not backoffice_user(user):
             return self.none()
@@ -494,3 +494,44 @@ class StaffNote(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+
+class BulkOperation(models.Model):
+    """A back-office action on a selection of applications, run by a Celery task one
+    application at a time through the same service as the single action; the request only
+    records it. Its result stays readable in the admin."""
+
+    class Action(models.TextChoices):
+        MARK_COMPLETE = "mark_complete", _("Mark complete")
+        MARK_INCOMPLETE = "mark_incomplete", _("Mark incomplete")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    candidature_ids = models.JSONField(_("applications"), default=list)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default="queued")
+    # Ids already handled (done or refused): a retried task carries on where it stopped.
+    handled_ids = models.JSONField(_("handled"), default=list)
+    done = models.PositiveIntegerField(_("updated"), default=0)
+    refusals = models.JSONField(_("refused"), default=list)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bulk operation")
+        verbose_name_plural = _("bulk operations")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} × {len(self.candidature_ids)}"

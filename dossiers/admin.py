@@ -3,6 +3,13 @@ referentials."""
 
 from django.contrib import admin
 
+from ecandidat.scoping import (
+    CentralEditsMixin,
+    StaffScopedAdmin,
+    backoffice_user,
+    sees_all_centres,
+)
+
 from .models import (
     Address,
     Baccalaureate,
@@ -59,7 +66,10 @@ class ExperienceInline(ReadOnlyInline, admin.TabularInline):
 
 
 @admin.register(Dossier)
-class DossierAdmin(admin.ModelAdmin):
+class DossierAdmin(StaffScopedAdmin, admin.ModelAdmin):
+    """A centre's staff see the dossiers of the candidates who applied to their centres
+    (``candidatures`` is named, not imported: dossiers come first in the dependencies)."""
+
     list_display = ["number", "user", "created_at", "personal_info_frozen_at"]
     list_select_related = ["user"]
     search_fields = ["number", "user__email", "user__last_name", "personal_info__ine"]
@@ -83,18 +93,25 @@ class DossierAdmin(admin.ModelAdmin):
         ExperienceInline,
     ]
 
+    def scope(self, request, queryset):
+        if sees_all_centres(request.user):
+            return queryset
+        if not backoffice_user(request.user):
+            return queryset.none()
+        return queryset.filter(candidatures__programme__centre__staff=request.user).distinct()
+
     def has_add_permission(self, request):
         return False  # created at activation
 
 
 @admin.register(Commune)
-class CommuneAdmin(admin.ModelAdmin):
+class CommuneAdmin(CentralEditsMixin, admin.ModelAdmin):
     list_display = ["insee_code", "name", "postal_code"]
     search_fields = ["insee_code", "name", "postal_code"]
 
 
 @admin.register(BacSeries, BacMention)
-class LabelAdmin(admin.ModelAdmin):
+class LabelAdmin(CentralEditsMixin, admin.ModelAdmin):
     list_display = ["code", "label", "label_en", "order", "is_active"]
     list_editable = ["order", "is_active"]
     search_fields = ["code", "label", "label_en"]

@@ -16,7 +16,7 @@ class EcandidatAdminSite(admin.AdminSite):
     index_title = _("Management")
 
     def has_permission(self, request):
-        from candidatures.scoping import backoffice_user
+        from ecandidat.scoping import backoffice_user
 
         return super().has_permission(request) and backoffice_user(request.user)
 

@@ -2,11 +2,16 @@
 (variables and a preview)."""
 
 from django import forms
+from django.apps import apps
+from django.conf import settings
 from django.contrib import admin, messages
 from django.template import TemplateSyntaxError
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from audit.services import audit_record
+from ecandidat.scoping import CentralOnlyAdmin, StaffScopedAdmin, sees_all_centres
 
 from .events import sample_context, variables
 from .models import MailTemplate, Outbox, OutboxAttachment
@@ -26,7 +31,9 @@ class OutboxAttachmentInline(admin.TabularInline):
 
 
 @admin.register(Outbox)
-class OutboxAdmin(admin.ModelAdmin):
+class OutboxAdmin(CentralOnlyAdmin, admin.ModelAdmin):
+    """Every candidate's mails: for the central administration only."""
+
     list_display = ["created_at", "event", "to_address", "status", "attempts", "sent_at"]
     list_filter = ["status", "event", "language", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["to_address", "recipient__candidate_number", "subject", "object_key"]
@@ -122,7 +129,10 @@ class MailTemplateForm(forms.ModelForm):
 
 
 @admin.register(MailTemplate)
-class MailTemplateAdmin(admin.ModelAdmin):
+class MailTemplateAdmin(StaffScopedAdmin, admin.ModelAdmin):
+    """A centre's staff edit their centre's versions; the general ones (no centre) are the
+    central administration's. Every save is audited with the text before and after."""
+
     form = MailTemplateForm
     list_display = ["event", "language", "centre", "is_active", "updated_at"]
     list_filter = ["event", "language", ("centre", admin.EmptyFieldListFilter), "is_active"]
@@ -141,6 +151,38 @@ class MailTemplateAdmin(admin.ModelAdmin):
         ),
         (_("Preview with sample values (after saving)"), {"fields": ["preview"]}),
     ]
+
+    def scope(self, request, queryset):
+        if sees_all_centres(request.user):
+            return queryset
+        centres = apps.get_model(settings.NOTIFICATIONS_CENTRE_MODEL).objects.for_staff(
+            request.user
+        )
+        return queryset.filter(centre__in=centres)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if not sees_all_centres(request.user):
+            form.base_fields["centre"].required = True  # a general version is not theirs
+        return form
+
+    def save_model(self, request, obj, form, change):
+        fields = ["event", "language", "subject", "body_text", "body_html", "is_active"]
+        before = {}
+        if change:
+            previous = MailTemplate.objects.get(pk=obj.pk)
+            before = {name: getattr(previous, name) for name in fields}
+            before["centre"] = previous.centre_id
+        super().save_model(request, obj, form, change)
+        after = {name: getattr(obj, name) for name in fields}
+        after["centre"] = obj.centre_id
+        audit_record(
+            actor=request.user,
+            action="mail_template.change" if change else "mail_template.add",
+            obj=obj,
+            before=before,
+            after=after,
+        )
 
     @admin.display(description=_("variables"))
     def variable_list(self, obj):

@@ -153,13 +153,15 @@ def reuse(request, pk, type_pk):
     )
 
 
-def _attachment(field, *, filename, content_type=None):
+def serve_file(field, *, filename, content_type=None, inline=False):
+    """A stored file as an attachment (or inline, for the back office's preview): never
+    cached, never sniffed. A missing object is a 404, not a 500."""
     try:
         handle = field.open("rb")
     except (FileNotFoundError, OSError) as error:
         raise Http404 from error
     response = FileResponse(
-        handle, as_attachment=True, filename=filename, content_type=content_type
+        handle, as_attachment=not inline, filename=filename, content_type=content_type
     )
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"
@@ -170,7 +172,7 @@ def _attachment(field, *, filename, content_type=None):
 def download(request, piece_pk):
     """The file, as an attachment, for its owner, staff and commission members only."""
     piece = get_object_or_404(selectors.downloadable_pieces(request.user), pk=piece_pk)
-    return _attachment(
+    return serve_file(
         piece.file,
         filename=piece.original_name or f"{piece.piece_type.label}.pdf",
         content_type=piece.content_type or None,
@@ -181,7 +183,7 @@ def download(request, piece_pk):
 def blank_form(request, type_pk):
     piece_type = get_object_or_404(PieceType.objects.exclude(blank_form=""), pk=type_pk)
     extension = piece_type.blank_form.name.rpartition(".")[2] or "pdf"
-    return _attachment(piece_type.blank_form, filename=f"{piece_type.label}.{extension}")
+    return serve_file(piece_type.blank_form, filename=f"{piece_type.label}.{extension}")
 
 
 @login_required

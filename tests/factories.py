@@ -336,8 +336,13 @@ def centre_staff(*centres, totp=True, **fields) -> User:
     """A centre staff member (« gestionnaire ») of ``centres``, with a real TOTP authenticator
     unless ``totp=False`` (the secret is on ``user.totp_secret`` to sign in with codes)."""
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.contrib.auth.models import Group, Permission
+
+    from candidatures.roles import ensure_groups
 
     user = UserFactory(is_staff=True, **fields)
+    staff_group, _central = ensure_groups(Group, Permission)
+    user.groups.add(staff_group)
     for centre in centres:
         centre.staff.add(user)
     if totp:
@@ -348,8 +353,10 @@ def centre_staff(*centres, totp=True, **fields) -> User:
 
 def central_admin(*, totp=True, **fields) -> User:
     """A central administrator (« scolarité centrale »): every centre."""
-    from django.contrib.auth.models import Permission
+    from django.contrib.auth.models import Group, Permission
+
+    from candidatures.roles import ensure_groups
 
     user = centre_staff(totp=totp, **fields)
-    user.user_permissions.add(Permission.objects.get(codename="manage_all_centres"))
+    user.groups.set([ensure_groups(Group, Permission)[1]])
     return user

@@ -82,8 +82,10 @@ def test_override_is_validated_and_previewed(staff_client):
 def test_send_again_needs_the_change_permission(client):
     from django.contrib.auth.models import Permission
 
-    viewer = UserFactory(is_staff=True)
-    viewer.user_permissions.add(Permission.objects.get(codename="view_outbox"))
+    viewer = UserFactory(is_staff=True)  # central administration, reading only
+    viewer.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_outbox", "manage_all_centres"])
+    )
     client.force_login(viewer)
     row = OutboxFactory(failed=True)
     page = client.get(reverse("admin:notifications_outbox_changelist")).content.decode()

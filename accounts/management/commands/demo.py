@@ -8,7 +8,14 @@ from importlib import import_module
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-DEMO_MODULES = ["accounts.demo", "dossiers.demo", "candidatures.demo", "pieces.demo", "ent.demo"]
+DEMO_MODULES = [
+    "accounts.demo",
+    "dossiers.demo",
+    "candidatures.demo",
+    "pieces.demo",
+    "pieces.demo_backoffice",
+    "ent.demo",
+]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,130 @@
+"""Who may use the back office, and over which centres. One rule for every staff door (the
+admin, file downloads, exports, the workflow's actor guard): an active staff account, with its
+TOTP authenticator when ``STAFF_MFA_REQUIRED`` is on; central administrators (the
+``candidatures.manage_all_centres`` permission, given through the « Scolarité centrale »
+group) over every centre, centre staff over the centres they are named on.
+
+The querysets themselves are ``Centre/Programme/Candidature.objects.for_staff(user)``; the
+answers here are cached on the user object, which lives for one request."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.http import Http404
+from django.urls import path
+
+MANAGE_ALL_CENTRES = "candidatures.manage_all_centres"
+
+
+def has_totp(user) -> bool:
+    if not hasattr(user, "_ecandidat_has_totp"):
+        from allauth.mfa.models import Authenticator
+
+        user._ecandidat_has_totp = Authenticator.objects.filter(
+            user=user, type=Authenticator.Type.TOTP
+        ).exists()
+    return user._ecandidat_has_totp
+
+
+def backoffice_user(user) -> bool:
+    """May ``user`` pass any staff door at all?"""
+    if user is None or not user.is_authenticated or not user.is_active or not user.is_staff:
+        return False
+    return not settings.STAFF_MFA_REQUIRED or has_totp(user)
+
+
+def sees_all_centres(user) -> bool:
+    return backoffice_user(user) and user.has_perm(MANAGE_ALL_CENTRES)
+
+
+class NotFoundAdminMixin:
+    """An object outside the user's scope answers 404, like an unknown id (Django's admin
+    redirects to its index with "doesn't exist" instead)."""
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404
+
+
+class StaffScopedAdmin(NotFoundAdminMixin):
+    """ModelAdmin mixin: every queryset of the page goes through ``scope(request, queryset)``
+    (the list, the change page, actions, autocompletes), foreign-key choices too (through
+    the related model's ``objects.for_staff`` when it has one); objects outside the scope
+    answer 404 like unknown ids. ``central_only`` admins are for central administrators."""
+
+    central_only = False
+
+    def scope(self, request, queryset):
+        return queryset.for_staff(request.user)
+
+    def get_queryset(self, request):
+        return self.scope(request, super().get_queryset(request))
+
+    def has_module_permission(self, request):
+        if self.central_only and not sees_all_centres(request.user):
+            return False
+        return super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        if self.central_only and not sees_all_centres(request.user):
+            return False
+        return super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        if self.central_only and not sees_all_centres(request.user):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request, *args):
+        if self.central_only and not sees_all_centres(request.user):
+            return False
+        return super().has_add_permission(request, *args)
+
+    def has_delete_permission(self, request, obj=None):
+        if self.central_only and not sees_all_centres(request.user):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        manager = db_field.related_model._default_manager
+        if "queryset" not in kwargs and hasattr(manager.get_queryset(), "for_staff"):
+            kwargs["queryset"] = manager.get_queryset().for_staff(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class CentralOnlyAdmin(StaffScopedAdmin):
+    """For central administrators only (accounts, the audit log, the outbox...)."""
+
+    central_only = True
+
+    def scope(self, request, queryset):
+        return queryset if sees_all_centres(request.user) else queryset.none()
+
+
+class CentralEditsMixin:
+    """Every staff member reads these; only central administrators change them."""
+
+    def has_add_permission(self, request, *args):
+        return sees_all_centres(request.user) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return sees_all_centres(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return sees_all_centres(request.user) and super().has_delete_permission(request, obj)
+
+
+class ScopedRelatedFilter(admin.RelatedFieldListFilter):
+    """Offers only the centres / programmes the staff member manages."""
+
+    def field_choices(self, field, request, model_admin):
+        related = field.related_model.objects.for_staff(request.user)
+        return [(obj.pk, str(obj)) for obj in related]
+
+
+def admin_paths(model_admin, routes) -> list:
+    """A ModelAdmin's own pages: ``[(route, suffix, view)]`` become admin-protected URL
+    patterns named ``<app>_<model>_<suffix>``."""
+    app, model = model_admin.model._meta.app_label, model_admin.model._meta.model_name
+    return [
+        path(route, model_admin.admin_site.admin_view(view), name=f"{app}_{model}_{suffix}")
+        for route, suffix, view in routes
+    ]
