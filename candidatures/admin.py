@@ -277,8 +277,9 @@ def history_in_words(candidature) -> list[dict]:
     labels = {
         "note.add": _("Note added"),
         "deadlines.override": _("Own deadlines set"),
+        "reminder.send": _("Reminder sent"),
     }
-    for entry in audit_entries_for(candidature):
+    for entry in audit_entries_for(candidature).exclude(action__startswith="application."):
         rows.append(
             {
                 "at": entry.at,
@@ -323,7 +324,7 @@ class CandidatureAdmin(StaffScopedAdmin, admin.ModelAdmin):
     ]
     list_per_page = 50
     show_full_result_count = False
-    actions = ["mark_complete", "mark_incomplete"]
+    actions = ["mark_complete", "mark_incomplete", "send_reminder"]
 
     def get_queryset(self, request):
         # "pieces" is the documents app's relation (a name, not an import): the list counts
@@ -405,6 +406,12 @@ class CandidatureAdmin(StaffScopedAdmin, admin.ModelAdmin):
     @admin.action(description=_("Mark complete"), permissions=["view"])
     def mark_complete(self, request, queryset):
         self._queue(request, queryset, BulkOperation.Action.MARK_COMPLETE)
+
+    @admin.action(
+        description=_("Send a reminder (drafts and incomplete files)"), permissions=["view"]
+    )
+    def send_reminder(self, request, queryset):
+        self._queue(request, queryset, BulkOperation.Action.REMIND)
 
     @admin.action(description=_("Mark incomplete (with a comment)"), permissions=["view"])
     def mark_incomplete(self, request, queryset):

@@ -75,12 +75,12 @@ def mail_context(*, candidature, transition) -> dict:
         "status": str(candidature.get_status_display()),
         "decision": str(candidature.get_decision_display() or ""),
         "waitlist_rank": candidature.waitlist_rank or "",
-        "comment": transition.comment,
+        "comment": transition.comment if transition else "",
         "refused_pieces": [
             _("%(piece)s: %(reason)s") % {"piece": label, "reason": reason}
             for label, reason in refused_pieces_hook(candidature)
         ]
-        if transition.event == "mark_incomplete"
+        if transition is not None and transition.event == "mark_incomplete"
         else [],
         "return_deadline": _when(candidature.return_deadline),
         "confirmation_deadline": _when(deadline),

@@ -504,6 +504,7 @@ class BulkOperation(models.Model):
     class Action(models.TextChoices):
         MARK_COMPLETE = "mark_complete", _("Mark complete")
         MARK_INCOMPLETE = "mark_incomplete", _("Mark incomplete")
+        REMIND = "remind", _("Send a reminder")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")

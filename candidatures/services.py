@@ -4,7 +4,7 @@ audit row, all in one transaction; the bulk runner calls the workflow one applic
 time."""
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
@@ -38,7 +38,7 @@ def _lock(candidature_pk: int, actor) -> Candidature:
         return (
             Candidature.objects.for_staff(actor)
             .select_for_update(of=("self",))
-            .select_related("programme")
+            .select_related("programme__centre", "programme__campaign", "dossier__user")
             .get(pk=candidature_pk)
         )
     except Candidature.DoesNotExist as error:
@@ -114,6 +114,45 @@ def candidature_override_deadlines(
     return locked
 
 
+class NothingToRemind(BackOfficeError):
+    default_message = _(
+        "Only an application not yet submitted, or incomplete, before its return deadline, "
+        "gets a reminder."
+    )
+
+
+def candidature_send_reminder(*, candidature: Candidature, actor, actor_kind=None) -> None:
+    """Staff remind a candidate whose application is still a draft or incomplete of the
+    return deadline, with what is still missing. One reminder per application per day, however
+    often it is asked (the outbox's idempotency key)."""
+    from notifications.services import notify
+
+    from . import mail, workflow
+    from .selectors import missing_items
+
+    with transaction.atomic():
+        locked = _lock(candidature.pk, actor)
+        stage = workflow.stage_of(locked)
+        if stage not in (workflow.Stage.DRAFT, workflow.Stage.INCOMPLETE) or not (
+            workflow.candidate_may_change(locked)
+        ):
+            raise NothingToRemind
+        user = locked.dossier.user
+        with translation.override(user.language):
+            context = mail.mail_context(candidature=locked, transition=None)
+            context["missing_items"] = missing_items([locked]).get(locked.pk, [])
+            context["incomplete"] = stage == workflow.Stage.INCOMPLETE
+        today = timezone.localdate().isoformat()
+        notify(
+            event="return_deadline_reminder",
+            recipient=user,
+            context=context,
+            object_key=f"candidature:{locked.pk}:reminder:{today}",
+            centre_id=locked.programme.centre_id,
+        )
+        audit_record(actor=actor, action="reminder.send", obj=locked)
+
+
 # --- Bulk actions ---------------------------------------------------------------------------
 
 
@@ -149,8 +188,11 @@ def bulk_operation_run(*, operation_id: int) -> None:
     service = {
         BulkOperation.Action.MARK_COMPLETE: workflow.candidature_mark_complete,
         BulkOperation.Action.MARK_INCOMPLETE: workflow.candidature_mark_incomplete,
+        BulkOperation.Action.REMIND: candidature_send_reminder,
     }[operation.action]
     extra = {"comment": operation.comment} if operation.action == "mark_incomplete" else {}
+    if operation.action == BulkOperation.Action.REMIND:
+        extra = {}
     handled = set(operation.handled_ids)
     scoped = Candidature.objects.for_staff(operation.actor).select_related("programme", "dossier")
     for pk in operation.candidature_ids:

@@ -27,6 +27,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.services import audit_record
 from dossiers.models import Dossier, Section
 from dossiers.selectors import missing_sections
 from dossiers.services import dossier_freeze_personal_info
@@ -327,6 +328,17 @@ def _record(
         comment=comment,
         at=now,
     )
+    if kind in (ActorKind.STAFF, ActorKind.COMMISSION):
+        # The generic audit log holds every back-office action, transitions included.
+        audit_record(
+            actor=actor,
+            action=f"application.{event}",
+            obj=candidature,
+            before={"stage": source},
+            after={"stage": transition.to_state},
+            comment=comment,
+            at=now,
+        )
     if notify:
         queue_mail(event=event, candidature=candidature, transition=transition)
     return transition

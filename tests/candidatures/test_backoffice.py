@@ -258,3 +258,38 @@ def test_pieces_list_is_read_only_and_searchable(staff_client, centre, media):  
     staff_client.post(url, {"status": "refused", "refusal_comment": ""})
     piece.refresh_from_db()
     assert piece.status == PieceStatus.UPLOADED
+
+
+def test_bulk_reminder_lists_what_is_missing_once_a_day(
+    staff_client, centre, mailoutbox, django_capture_on_commit_callbacks
+):
+    from candidatures.models import BulkOperation
+    from tests.factories import PieceTypeFactory, RequiredPieceFactory
+
+    draft = CandidatureFactory(programme__centre=centre)
+    RequiredPieceFactory(
+        programme=draft.programme, piece_type=PieceTypeFactory(label_fr="Lettre de motivation")
+    )
+    received = CandidatureFactory(received=True, programme=draft.programme)
+    data = {"action": "send_reminder", "_selected_action": [draft.pk, received.pk]}
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            staff_client.post(CHANGELIST, data)
+    assert [m.to for m in mailoutbox] == [[draft.dossier.user.email]]
+    assert "Il manque encore :\n- Lettre de motivation" in mailoutbox[0].body
+    operation = BulkOperation.objects.first()
+    assert operation.done == 1
+    assert operation.refusals[0]["id"] == received.pk
+    assert "Seule une candidature pas encore transmise" in operation.refusals[0]["reason"]
+    assert AuditEntry.objects.filter(action="reminder.send").count() == 2
+
+
+def test_staff_transitions_are_in_the_audit_log_too(centre):
+    from candidatures.workflow import candidature_mark_complete
+
+    candidature = CandidatureFactory(received=True, programme__centre=centre)
+    staff = centre_staff(centre)
+    candidature_mark_complete(candidature=candidature, actor=staff)
+    entry = AuditEntry.objects.get(action="application.mark_complete")
+    assert entry.actor == staff
+    assert (entry.before, entry.after) == ({"stage": "received"}, {"stage": "complete"})
