@@ -94,10 +94,12 @@ def test_staff_refuses_a_piece_the_candidate_replaces_it_staff_completes(
     row.get_by_text("Aperçu").click()
     frame = row.locator("iframe")
     frame.wait_for()
-    with desk.expect_response(lambda r: "/preview/" in r.url) as preview:
-        desk.evaluate("url => fetch(url)", frame.get_attribute("src"))
-    assert preview.value.status == 200
-    assert preview.value.headers["content-type"] == "application/pdf"
+    # (read again through the page's own session: the frame's response is the PDF viewer's)
+    preview = desk.request.get(frame.get_attribute("src"))
+    assert preview.status == 200
+    assert preview.headers["content-type"] == "application/pdf"
+    assert preview.headers["content-disposition"].startswith("inline")
+    assert preview.body().startswith(b"%PDF")
 
     # Refusing needs a reason; then the file is marked incomplete.
     row.get_by_label("Motif du refus").fill("Illisible : scannez-le en couleur")
@@ -145,7 +147,13 @@ def test_staff_refuses_a_piece_the_candidate_replaces_it_staff_completes(
     assert "Inès Roux" in history
     assert list(
         AuditEntry.objects.filter(actor=staff).order_by("at", "pk").values_list("action", flat=True)
-    ) == ["piece.refuse", "piece.validate", "piece.validate"]
+    ) == [
+        "piece.refuse",
+        "piece.validate",
+        "application.mark_incomplete",
+        "piece.validate",
+        "application.mark_complete",
+    ]
 
     # The other centre's application is not even reachable by its address.
     response = desk.goto(f"/admin/candidatures/candidature/{other_centre.pk}/change/")
