@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django_celery_beat.models import PeriodicTask
 
-from candidatures.scoping import sees_all_centres
+from ecandidat.scoping import sees_all_centres
 
 from .models import JobRun
 from .registry import UnknownJob, all_jobs

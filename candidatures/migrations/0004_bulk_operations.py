@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('candidatures', '0002_backoffice'),
+        ('candidatures', '0003_reminders'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

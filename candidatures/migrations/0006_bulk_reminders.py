@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('candidatures', '0004_staff_groups'),
+        ('candidatures', '0005_staff_groups'),
     ]
 
     operations = [

@@ -17,7 +17,7 @@ def create_groups(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("candidatures", "0003_bulk_operations"),
+        ("candidatures", "0004_bulk_operations"),
         ("pieces", "0002_review"),
         ("notifications", "0003_delivery_status_label"),
         ("dossiers", "0003_dossiers_for_older_accounts"),
