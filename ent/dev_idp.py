@@ -17,6 +17,7 @@ from urllib.parse import urlencode, urlsplit
 from xml.sax.saxutils import escape
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
@@ -64,6 +65,7 @@ def _same_site(request, service: str) -> bool:
     return parts.scheme in ("http", "https") and parts.netloc == request.get_host()
 
 
+@login_not_required
 @require_http_methods(["GET", "POST"])
 def login(request):
     _enabled()
@@ -93,6 +95,7 @@ def login(request):
     )
 
 
+@login_not_required
 def service_validate(request):
     _enabled()
     ticket = request.GET.get("ticket", "")
@@ -110,6 +113,7 @@ def service_validate(request):
     return HttpResponse(body, content_type="application/xml; charset=utf-8")
 
 
+@login_not_required
 def logout(request):
     _enabled()
     service = request.GET.get("service", "")

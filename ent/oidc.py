@@ -26,6 +26,7 @@ from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
 from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.shortcuts import redirect
 
@@ -102,6 +103,7 @@ class EntOIDCCallbackView(OAuth2CallbackView):
         return state, response
 
 
+@login_not_required
 def callback(request, provider_id):
     """allauth's callback view with the adapter above (mounted on allauth's own path)."""
     if not oidc_enabled():

@@ -1,6 +1,8 @@
 """ENT URLs, mounted under accounts/ before allauth's (the OpenID Connect callback replaces
-allauth's on the same path), and the embedded demo's development CAS server."""
+allauth's on the same path), and the embedded demo's development CAS server. All of them are
+used before signing in: each view is marked ``login_not_required`` (deny by default)."""
 
+from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
 from . import dev_idp, oidc, views
@@ -9,7 +11,7 @@ from .casauth import CasLoginView
 app_name = "ent"
 
 urlpatterns = [
-    path("cas/login/", CasLoginView.as_view(), name="cas_login"),
+    path("cas/login/", login_not_required(CasLoginView.as_view()), name="cas_login"),
     path("oidc/<str:provider_id>/login/callback/", oidc.callback, name="oidc_callback"),
     path("ent/link/", views.link, name="link"),
     path("signup/ine/", views.ine_signup, name="signup_ine"),

@@ -9,6 +9,7 @@ from allauth.account.views import SignupView
 from allauth.core import ratelimit
 from allauth.socialaccount.models import SocialLogin
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -47,6 +48,7 @@ def _link_oidc(request, pending, user):
     return user
 
 
+@login_not_required
 @require_http_methods(["GET", "POST"])
 def link(request):
     """An ENT identity whose email is an existing account's: the person proves that account's
@@ -132,4 +134,4 @@ class IneSignupView(SignupView):
         return response
 
 
-ine_signup = IneSignupView.as_view()
+ine_signup = login_not_required(IneSignupView.as_view())

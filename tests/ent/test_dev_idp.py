@@ -96,3 +96,20 @@ def test_production_refuses_it():
     )
     assert result.returncode != 0
     assert "ENT_DEV_IDP" in result.stderr
+
+
+def test_every_ent_door_opens_before_signing_in_under_deny_by_default(client, settings):
+    """With Django's LoginRequiredMiddleware (the security work's deny by default), the ENT
+    routes still answer anonymous visitors: they are how one signs in."""
+    settings.MIDDLEWARE = [
+        *settings.MIDDLEWARE,
+        "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    ]
+    settings.ENT_DEV_IDP = True
+    login = reverse("account_login")
+    assert client.get(reverse("ent:cas_login"))["Location"].startswith(settings.CAS_SERVER_URL)
+    assert client.get(reverse("ent:signup_ine")).status_code == 200
+    assert client.get("/dev-cas/login", {"service": "http://testserver/"}).status_code == 200
+    assert client.get(reverse("dev_cas_validate"), {"ticket": "ST-x"}).status_code == 200
+    assert client.get(reverse("ent:link"))["Location"] == login  # nothing pending: sign in
+    assert client.get(reverse("account_signup")).status_code == 200
