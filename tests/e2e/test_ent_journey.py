@@ -33,7 +33,7 @@ def test_a_known_student_signs_in_with_the_ent_and_finds_the_dossier_filled(page
     assert (
         "pré-rempli depuis le logiciel de scolarité" in page.locator("#records-status").inner_text()
     )
-    page.goto("/dossier/personal-info/")
+    page.locator("#records-status").get_by_role("link", name="Commencez par votre numéro").click()
     assert page.get_by_label("Nom de naissance").is_disabled()
     assert page.get_by_label("Nom de naissance").input_value() == "Durand"
     page.locator("#id_phone").fill("05 61 50 42 42")
