@@ -221,6 +221,10 @@ def record_sections(record: StudentRecord) -> tuple[dict, list[str]]:
     }
     if not record.ine:
         del sections[Section.PERSONAL_INFO]["ine"]
+    if record.birth_country == "FR" and birth_commune is None:
+        # Not imported, so not locked: the candidate types the commune the records lack.
+        del sections[Section.PERSONAL_INFO]["birth_commune"]
+        del sections[Section.PERSONAL_INFO]["birth_town"]
     address = record.address
     if address and address.get("line1"):
         country = str(address.get("country") or "FR").upper()[:2]
@@ -250,7 +254,7 @@ def record_sections(record: StudentRecord) -> tuple[dict, list[str]]:
         if bac.get("series") and series is None:
             notes.append(f"unknown baccalauréat series {bac.get('series')}")
         year = bac.get("year")
-        sections[Section.BACCALAUREATE] = {
+        values = {
             "kind": bac["kind"],
             "year": year if isinstance(year, int) else None,
             "series": series,
@@ -260,6 +264,11 @@ def record_sections(record: StudentRecord) -> tuple[dict, list[str]]:
             "school": str(bac.get("school") or "")[:200],
             "school_country": str(bac.get("school_country") or "").upper()[:2],
         }
+        # A code our lists do not know is left to the candidate (unlocked), not locked empty.
+        for name in ("series", "mention"):
+            if bac.get(name) and values[name] is None:
+                del values[name]
+        sections[Section.BACCALAUREATE] = values
     return sections, notes
 
 

@@ -4,10 +4,15 @@ internal cursus shown; a former student creates an account with the INE and find
 after activation."""
 
 import re
+from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from accounts.models import User
+from dossiers.models import Commune
+
+COMMUNES_FILE = Path(__file__).resolve().parents[2] / "dossiers" / "data" / "communes_toulouse.csv"
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 LINK_RE = re.compile(r"http://[^/\s]+(/accounts/confirm-email/[a-z0-9]{64}/)")
@@ -15,6 +20,9 @@ LINK_RE = re.compile(r"http://[^/\s]+(/accounts/confirm-email/[a-z0-9]{64}/)")
 
 @pytest.fixture
 def demo_ent(settings, live_server):
+    # A transactional test before this one may have flushed the communes the migrations load.
+    if not Commune.objects.exists():
+        call_command("import_communes", str(COMMUNES_FILE), verbosity=0)
     settings.ENT_DEV_IDP = True
     settings.CAS_SERVER_URL = f"{live_server.url}/dev-cas/"
     settings.STUDENT_RECORDS_BACKEND = "fixture"

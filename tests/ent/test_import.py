@@ -197,3 +197,35 @@ def test_an_unknown_student_number_is_logged_not_found(records):
     entry = records_import(user=user, source="cas", student_number="00000000")
     assert entry.after["outcome"] == ImportOutcome.NOT_FOUND
     assert not PersonalInfo.objects.filter(dossier__user=user).exists()
+
+
+def test_what_the_records_hold_but_our_lists_lack_is_left_to_the_candidate(client, records):
+    """An unknown birth commune or baccalauréat series is not locked empty: the candidate can
+    fill it (before, the form required a postal code it would not let them type)."""
+    records(
+        birth_insee_code="99999",
+        baccalaureate={
+            "kind": "french",
+            "year": 2019,
+            "series": "ZZ",
+            "mention": "AB",
+            "school": "Lycée Bellevue",
+            "school_country": "FR",
+        },
+    )
+    user = UserFactory()
+    entry = records_import(user=user, source="cas", student_number=ALICE)
+    assert "unknown birth commune 99999" in entry.comment
+    client.force_login(user)
+
+    form = client.get(reverse("dossiers:personal_info")).context["form"]
+    assert form.fields["birth_name"].disabled
+    assert not form.fields["birth_postal_code"].disabled
+    posted = client.post(
+        reverse("dossiers:personal_info_edit"),
+        {"phone": "05 61 00 00 07", "birth_postal_code": "31700", "birth_commune_name": "Blagnac"},
+    )
+    assert posted.status_code == 302, posted.context["form"].errors
+    assert _info(user).birth_commune.insee_code == "31069"
+    bac = client.get(reverse("dossiers:baccalaureate_edit")).context["form"]
+    assert not bac.fields["series"].disabled and bac.fields["school"].disabled
