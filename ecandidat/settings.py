@@ -159,9 +159,13 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions read from the cache, written through to the database. Without Redis that cache is
+# the process's own memory: right for the embedded single process (and the same queries per
+# page as production), wrong for several production workers (a session ended in one would
+# live on in another's memory), so production without Redis reads them from the database.
 SESSION_ENGINE = (
     "django.contrib.sessions.backends.cached_db"
-    if REDIS_URL
+    if REDIS_URL or not PRODUCTION
     else "django.contrib.sessions.backends.db"
 )
 
