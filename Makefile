@@ -15,6 +15,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 	$(PY) scripts/compile_messages.py
+	@# axe-core for the accessibility tests (skipped without it, outside CI).
+	@[ -f node_modules/axe-core/axe.min.js ] || ! command -v npm >/dev/null || npm ci --no-audit --no-fund
 
 run: install
 	$(PY) manage.py migrate --noinput

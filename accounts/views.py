@@ -25,6 +25,11 @@ def home(request):
     return render(request, "home.html")
 
 
+def accessibility(request):
+    """The accessibility statement (« Déclaration d'accessibilité »), public like the home."""
+    return render(request, "accessibility.html")
+
+
 @require_http_methods(["GET", "POST"])
 def activate(request, key):
     """One page per outcome, so the candidate always knows what to do next."""

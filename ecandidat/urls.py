@@ -9,6 +9,7 @@ from ent.urls import dev_idp_urlpatterns
 
 urlpatterns = [
     path("", account_views.home, name="home"),
+    path("accessibilite/", account_views.accessibility, name="accessibility"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),

@@ -7,6 +7,10 @@ import os
 import shutil
 
 import pytest
+from django.urls import reverse
+
+from tests.factories import PieceFactory, PieceTypeFactory
+from tests.pieces.helpers import application
 
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -58,3 +62,43 @@ def page(browser, live_server):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def candidate_forms(media_root):
+    """A signed-up candidate with a complete dossier and a draft asking for two documents,
+    one sent: every form page a candidate meets, with its address."""
+    cv, letter = PieceTypeFactory(label_fr="CV"), PieceTypeFactory(label_fr="Lettre")
+    candidature = application(None, cv, letter)
+    PieceFactory(candidature=candidature, piece_type=cv)
+    other = application(candidature.dossier, PieceTypeFactory(label_fr="Attestation"))
+    paths = [
+        reverse("account_email"),
+        reverse("account_change_password"),
+        reverse("dossiers:overview"),
+        reverse("dossiers:personal_info_edit"),
+        reverse("dossiers:address_edit"),
+        reverse("dossiers:baccalaureate_edit"),
+        reverse("dossiers:external_cursus_add"),
+        reverse("dossiers:internships_add"),
+        reverse("dossiers:experiences_add"),
+        reverse("dossiers:internships"),
+        reverse("candidatures:offer"),
+        reverse("candidatures:dashboard"),
+        reverse("candidatures:detail", args=[candidature.pk]),
+        reverse("candidatures:cancel", args=[candidature.pk]),
+        reverse("candidatures:apply", args=[other.programme.pk]),
+        reverse("pieces:upload", args=[candidature.pk, letter.pk]),
+    ]
+    return candidature.dossier.user, paths
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }

@@ -39,3 +39,29 @@ def test_messages_page_elides_before_the_name(client):
     client.force_login(UserFactory())
     text = visible_text(client.get(reverse("notifications:message_list")).content.decode())
     assert "qu'eCandidat vous a envoyés" in text and "que ecandidat" not in text
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "status"),
+    [
+        ("fr", "Déclaration d'accessibilité", "Accessibilité : non conforme"),
+        ("en", "Accessibility statement", "Accessibility: not compliant"),
+    ],
+)
+def test_accessibility_statement_is_linked_from_every_footer(client, language, title, status):
+    """The RGAA statement: public, linked from the footer with the compliance status, saying
+    what is checked, how, the result, and how to report a problem."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    home = visible_text(client.get("/", HTTP_ACCEPT_LANGUAGE=language).content.decode())
+    assert status in home
+    response = client.get(reverse("accessibility"), HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f'href="{reverse("accessibility")}"' in page
+    text = visible_text(page)
+    assert title in text
+    assert "axe-core" in text and "320" in text and "Tab" in text
+    assert settings.SUPPORT_EMAIL in text
+    assert "Défenseur des droits" in text
