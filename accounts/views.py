@@ -6,6 +6,7 @@ import re
 from allauth.account.models import EmailAddress, EmailConfirmation
 from allauth.core import ratelimit
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -25,6 +26,7 @@ def home(request):
     return render(request, "home.html")
 
 
+@login_not_required  # public under a deny-by-default LoginRequiredMiddleware too
 def accessibility(request):
     """The accessibility statement (« Déclaration d'accessibilité »), public like the home."""
     return render(request, "accessibility.html")

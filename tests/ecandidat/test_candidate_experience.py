@@ -65,3 +65,14 @@ def test_accessibility_statement_is_linked_from_every_footer(client, language, t
     assert "axe-core" in text and "320" in text and "Tab" in text
     assert settings.SUPPORT_EMAIL in text
     assert "Défenseur des droits" in text
+
+
+def test_the_statement_stays_public_under_deny_by_default(client, settings):
+    from django.urls import reverse
+
+    settings.MIDDLEWARE = [
+        *settings.MIDDLEWARE,
+        "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    ]
+    assert client.get(reverse("accessibility")).status_code == 200
+    assert client.get(reverse("dossiers:overview")).status_code == 302  # the check is real
