@@ -293,6 +293,14 @@ def history_in_words(candidature) -> list[dict]:
     return sorted(rows, key=lambda row: row["at"])
 
 
+# Actions other apps add to the applications list, named by path so this app imports none of
+# them (ecandidat.hooks): exports and full dossiers.
+extra_actions_hook = Hook(
+    "exports.admin.candidature_actions",
+    purpose="the export and full-dossier actions of the applications list",
+)
+
+
 @admin.register(Candidature)
 class CandidatureAdmin(StaffScopedAdmin, admin.ModelAdmin):
     list_display = [
@@ -324,7 +332,7 @@ class CandidatureAdmin(StaffScopedAdmin, admin.ModelAdmin):
     ]
     list_per_page = 50
     show_full_result_count = False
-    actions = ["mark_complete", "mark_incomplete", "send_reminder"]
+    actions = ["mark_complete", "mark_incomplete", "send_reminder", *extra_actions_hook()]
 
     def get_queryset(self, request):
         # "pieces" is the documents app's relation (a name, not an import): the list counts

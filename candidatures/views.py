@@ -5,18 +5,16 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from dossiers.access import candidate_required
 from dossiers.models import Section
-from dossiers.selectors import dossier_details, missing_sections
-from dossiers.summary import dossier_summary
-from ecandidat.pdf import render_pdf
+from dossiers.selectors import missing_sections
 
 from . import selectors
+from .copy import copy_filename, copy_pdf
 from .models import Programme, Status
 from .workflow import (
     SECTIONS_TO_APPLY,
@@ -229,21 +227,8 @@ def answer(request, pk, choice, *, dossier):
 def pdf_copy(request, pk, *, dossier):
     """The dossier and this application as a PDF, in the candidate's current language."""
     candidature = _own(request, pk)
-    dossier = dossier_details(dossier)
-    language = get_language() or "fr"
-    pdf = render_pdf(
-        "candidatures/pdf/copy.html",
-        {
-            "candidature": candidature,
-            "stage": stage_of(candidature),
-            "dossier": dossier,
-            "sections": dossier_summary(dossier),
-            "history": _history(candidature),
-        },
-        language=language,
-    )
+    pdf = copy_pdf(candidature, language=get_language() or "fr")
     response = HttpResponse(pdf, content_type="application/pdf")
-    name = slugify(f"candidature-{dossier.number}-{candidature.programme.code}")
-    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="{copy_filename(candidature)}.pdf"'
     response["Cache-Control"] = "no-store"
     return response

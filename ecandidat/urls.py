@@ -18,6 +18,7 @@ urlpatterns = [
     path("dossier/", include("dossiers.urls")),
     path("", include("candidatures.urls")),
     path("", include("pieces.urls")),
+    path("exports/", include("exports.urls")),
     path("messages/", include("notifications.urls")),
     # The embedded demo's development CAS server (404 unless ENT_DEV_IDP).
     path("dev-cas/", include(dev_idp_urlpatterns)),

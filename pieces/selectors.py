@@ -238,3 +238,20 @@ def stored_files_of(candidature) -> list[str]:
     """The stored file names of an application's documents (the retention purge deletes them
     after the rows; a file another application still names stays)."""
     return [name for name in candidature.pieces.values_list("file", flat=True) if name]
+
+
+def pieces_summary(candidature) -> list[tuple[str, str, str]]:
+    """(label, status, detail) of each document the programme asks for, in the catalogue's
+    order, as of now: what the PDF copy and the full dossier list (the detail is the file's
+    original name, or the reason of a refusal)."""
+    requirements = required_pieces(candidature.programme)
+    pieces = {p.piece_type_id: p for p in candidature.pieces.all()}
+    rows = []
+    for requirement in requirements:
+        piece = pieces.get(requirement.piece_type_id)
+        status = PieceStatus(piece.status) if piece else PieceStatus.MISSING
+        detail = ""
+        if piece is not None:
+            detail = piece.refusal_comment if status == PieceStatus.REFUSED else piece.original_name
+        rows.append((requirement.piece_type.label, status.label, detail))
+    return rows

@@ -1,0 +1,219 @@
+"""Asking for an export (in the request: only the ids of the chosen applications, scoped to
+the staff member) and building it (in a Celery task: rows read in chunks and written to a
+temporary file as they come, so memory stays flat; progress saved after each chunk)."""
+
+import csv
+import datetime
+import io
+import logging
+import tempfile
+import zipfile
+
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from candidatures.copy import copy_filename
+from candidatures.models import Candidature, Programme
+from pieces.models import PieceStatus, PieceType, RequiredPiece
+
+from .columns import BY_KEY, PIECES, rows_queryset, safe_cell
+from .dossier import full_dossier_pdf
+from .models import Export, ExportStatus, Kind
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 500  # rows read per query batch (and progress saved after each)
+TABLE_KINDS = {Kind.CSV, Kind.XLSX}
+
+
+class NothingToExport(ValueError):
+    pass
+
+
+def export_request(*, user, kind: str, candidatures, columns=(), language: str = "fr") -> Export:
+    """``candidatures`` is the admin's selection; only what ``user`` may see is kept."""
+    ids = list(
+        Candidature.objects.for_staff(user)
+        .filter(pk__in=candidatures.values("pk"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not ids:
+        raise NothingToExport
+    columns = [key for key in columns if key in BY_KEY or key == PIECES]
+    export = Export.objects.create(
+        owner=user,
+        kind=kind,
+        columns=columns,
+        candidature_ids=ids,
+        total=len(ids),
+        language=language[:2],
+    )
+    from .tasks import build_export
+
+    transaction.on_commit(lambda: build_export.delay(export.pk))
+    return export
+
+
+def _chunks(export):
+    """The owner's applications of the export, a chunk at a time, in the export's order (an
+    application the owner may no longer see is left out)."""
+    scoped = Candidature.objects.for_staff(export.owner).values("pk")
+    ids = export.candidature_ids
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        rows = rows_queryset().filter(pk__in=chunk).filter(pk__in=scoped).order_by("pk")
+        yield list(rows), len(chunk)
+
+
+def _progress(export, done):
+    export.done = done
+    Export.objects.filter(pk=export.pk).update(done=done)
+
+
+def _piece_types(export):
+    """The document types the selected applications' programmes (or their centres) ask for,
+    and which each programme asks for: a type asked for with no row is « missing »."""
+    ids = export.candidature_ids
+    programme_ids = set(
+        Candidature.objects.filter(pk__in=ids).values_list("programme_id", flat=True)
+    )
+    programmes = Programme.objects.filter(pk__in=programme_ids)
+    asked: dict[int, set[int]] = {}
+    for row in RequiredPiece.objects.filter(
+        Q(programme_id__in=programme_ids) | Q(centre__programmes__in=programmes)
+    ).values("piece_type_id", "programme_id", "centre__programmes"):
+        programme_id = row["programme_id"] or row["centre__programmes"]
+        asked.setdefault(programme_id, set()).add(row["piece_type_id"])
+    type_ids = set().union(*asked.values()) if asked else set()
+    return list(PieceType.objects.filter(pk__in=type_ids)), asked
+
+
+def _table_rows(export):
+    columns = [BY_KEY[key] for key in export.columns if key in BY_KEY]
+    types, asked = _piece_types(export) if PIECES in export.columns else ([], {})
+    missing = str(PieceStatus.MISSING.label)
+    header = [str(column.label) for column in columns] + [t.label for t in types]
+    yield header
+    done = 0
+    for rows, size in _chunks(export):
+        for candidature in rows:
+            statuses = {p.piece_type_id: p.status for p in candidature.pieces.all()}
+            programme_asks = asked.get(candidature.programme_id, set())
+            yield [safe_cell(column.read(candidature)) for column in columns] + [
+                str(PieceStatus(statuses[t.pk]).label)
+                if t.pk in statuses
+                else (missing if t.pk in programme_asks else "")
+                for t in types
+            ]
+        done += size
+        _progress(export, done)
+
+
+def _write_csv(export, out):
+    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
+    writer = csv.writer(text, delimiter=";")
+    for row in _table_rows(export):
+        writer.writerow([_csv_value(value) for value in row])
+    text.flush()
+    text.detach()
+
+
+def _csv_value(value):
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return value
+
+
+def _write_xlsx(export, out):
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Applications"))
+    rows = _table_rows(export)
+    header = next(rows)
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    sheet.append([_header_cell(sheet, value, bold) for value in header])
+    for row in rows:
+        sheet.append(row)
+    workbook.save(out)
+
+
+def _header_cell(sheet, value, font):
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.font = font
+    return cell
+
+
+def _write_dossier(export, out):
+    (rows, _size), *_rest = list(_chunks(export))
+    if not rows:
+        raise NothingToExport
+    out.write(full_dossier_pdf(rows[0], language=export.language))
+    _progress(export, 1)
+
+
+def _write_zip(export, out):
+    done = 0
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for rows, _size in _chunks(export):
+            for candidature in rows:
+                archive.writestr(
+                    f"{copy_filename(candidature)}.pdf",
+                    full_dossier_pdf(candidature, language=export.language),
+                )
+                done += 1
+                _progress(export, done)
+
+
+WRITERS = {
+    Kind.CSV: (_write_csv, "csv"),
+    Kind.XLSX: (_write_xlsx, "xlsx"),
+    Kind.DOSSIER: (_write_dossier, "pdf"),
+    Kind.DOSSIERS_ZIP: (_write_zip, "zip"),
+}
+
+
+def export_build(*, export_id: int) -> str:
+    """Builds the file once (a second delivery of the task finds it started or done)."""
+    with transaction.atomic():
+        export = Export.objects.select_for_update().filter(pk=export_id).first()
+        if export is None or export.status != ExportStatus.QUEUED:
+            return "skipped"
+        export.status = ExportStatus.RUNNING
+        export.save(update_fields=["status"])
+    write, extension = WRITERS[export.kind]
+    try:
+        with translation.override(export.language), tempfile.TemporaryFile() as out:
+            write(export, out)
+            out.seek(0)
+            stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+            if export.kind == Kind.DOSSIER:
+                candidature = Candidature.objects.select_related("dossier", "programme").get(
+                    pk=export.candidature_ids[0]
+                )
+                name = f"dossier-{copy_filename(candidature)}.{extension}"
+            else:
+                name = f"{slugify(_('applications'))}-{stamp}.{extension}"
+            export.file.save(name, File(out), save=False)
+            export.filename = name
+    except Exception as error:
+        logger.exception("export %s failed", export_id)
+        Export.objects.filter(pk=export.pk).update(
+            status=ExportStatus.FAILED, error=repr(error)[:2000], finished_at=timezone.now()
+        )
+        return "failed"
+    Export.objects.filter(pk=export.pk).update(
+        status=ExportStatus.DONE,
+        file=export.file.name,
+        filename=export.filename,
+        done=export.total if export.kind in TABLE_KINDS else export.done,
+        finished_at=timezone.now(),
+    )
+    return "done"
