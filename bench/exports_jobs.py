@@ -19,6 +19,7 @@ import io
 import os
 import statistics
 import sys
+import tempfile
 import time
 import tracemalloc
 from datetime import date, timedelta
@@ -115,17 +116,13 @@ def setup(count):
 
 
 def bench_export(candidatures, count):
-    from django.db.models import QuerySet  # noqa: F401
-
     from accounts.models import User
     from candidatures.models import Candidature
     from exports.columns import COLUMNS, PIECES
     from exports.models import Export
     from exports.services import export_build
 
-    staff = User.objects.create_user(
-        email="staff@bench.invalid", password="bench-password-123", is_staff=True
-    )
+    staff = User.objects.create_user(email="staff@bench.invalid", password=None, is_staff=True)
     staff.is_superuser = True
     staff.save()
     export = Export.objects.create(
@@ -216,7 +213,7 @@ def main() -> int:
         print("DATABASE_URL must point at PostgreSQL", file=sys.stderr)
         return 2
     os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "false")
-    os.environ.setdefault("ECANDIDAT_VAR_DIR", "/tmp/ecandidat-bench-var")
+    os.environ.setdefault("ECANDIDAT_VAR_DIR", tempfile.mkdtemp(prefix="ecandidat-bench-"))
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ecandidat.settings")
     import django

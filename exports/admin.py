@@ -89,7 +89,7 @@ class ExportAdmin(admin.ModelAdmin):
         return Export.objects.for_user(request.user)
 
     def has_view_permission(self, request, obj=None):
-        from candidatures.scoping import backoffice_user
+        from ecandidat.scoping import backoffice_user
 
         return backoffice_user(request.user)
 

@@ -24,7 +24,7 @@ class ExportStatus(models.TextChoices):
 class ExportQuerySet(models.QuerySet):
     def for_user(self, user):
         """A staff member's own exports (their download door loads through this)."""
-        from candidatures.scoping import backoffice_user
+        from ecandidat.scoping import backoffice_user
 
         if not backoffice_user(user):
             return self.none()
