@@ -6,7 +6,8 @@ bulk actions (run by a task)."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -335,13 +336,22 @@ class CandidatureAdmin(StaffScopedAdmin, admin.ModelAdmin):
     actions = ["mark_complete", "mark_incomplete", "send_reminder", *extra_actions_hook()]
 
     def get_queryset(self, request):
-        # "pieces" is the documents app's relation (a name, not an import): the list counts
-        # each application's refused documents in the same query.
+        # "pieces" is the documents app's relation (reached by its name, not imported). The
+        # refused documents are counted by a subquery per row shown, not by a GROUP BY over
+        # every application and piece of the campaign (the list's cost grew with the data).
+        pieces = Candidature.pieces.rel.related_model
+        refused = (
+            pieces.objects.filter(candidature=OuterRef("pk"), status="refused")
+            .order_by()
+            .values("candidature")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
         return (
             super()
             .get_queryset(request)
             .select_related("dossier__user", "programme__centre")
-            .annotate(refused_count=Count("pieces", filter=Q(pieces__status="refused")))
+            .annotate(refused_count=Coalesce(Subquery(refused), 0))
         )
 
     @admin.display(description=_("candidate number"), ordering="dossier__number")
