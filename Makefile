@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 TEMPLATES := templates $(wildcard */templates)
 
-.PHONY: install run test check messages makemessages format bench
+.PHONY: install run test check messages makemessages format bench smoke
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ check: install
 	$(VENV)/bin/djlint --lint $(TEMPLATES)
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
+
+# The production stack without Docker, driven end to end (scripts/smoke.py says what it needs).
+smoke: install
+	$(PY) scripts/smoke.py
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -218,6 +218,12 @@ STORAGES = {
     },
 }
 
+# django-dsfr puts Subresource Integrity hashes of its own files on the <link> and <script>
+# tags; production's manifest storage rewrites those files (hashed url() and source-map
+# names), so the browser would refuse them and show the pages unstyled and without scripts
+# (found by the smoke run). The files come from our own origin: SRI adds nothing there.
+DSFR_USE_INTEGRITY_CHECKSUMS = not PRODUCTION
+
 # --- Mail -----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="ecandidat <no-reply@ecandidat.localhost>"

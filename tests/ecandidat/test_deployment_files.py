@@ -98,3 +98,27 @@ def test_the_image_builds_catalogues_and_static_files():
     web = " ".join(COMPOSE["services"]["web"]["command"])
     assert "compile_messages" not in web and "collectstatic" not in web
     assert "*.mo" in (ROOT / ".dockerignore").read_text()  # built in the image, never copied
+
+
+def test_production_drops_dsfr_integrity_hashes_its_static_storage_would_break():
+    """django-dsfr's SRI hash is that of its file as shipped; production's manifest storage
+    rewrites the file's url() references, so a browser would refuse it (the smoke run saw
+    the pages unstyled). Production leaves the hashes out; embedded mode keeps them."""
+    import base64
+    import hashlib
+
+    from django.contrib.staticfiles import finders
+    from dsfr.checksums import INTEGRITY_CSS
+
+    shipped = Path(finders.find("dsfr/dist/dsfr/dsfr.min.css")).read_bytes()
+    digest = base64.b64encode(hashlib.sha384(shipped).digest()).decode()
+    assert f"sha384-{digest}" == INTEGRITY_CSS
+    assert b"url(" in shipped  # what ManifestStaticFilesStorage rewrites with hashed names
+
+    from tests.ecandidat.test_settings_and_layout import PRODUCTION_ENV, run_manage
+
+    show = "from django.conf import settings; print(settings.DSFR_USE_INTEGRITY_CHECKSUMS)"
+    result = run_manage("shell", "-v", "0", "-c", show, env=PRODUCTION_ENV)
+    assert result.stdout.strip() == "False", result.stderr
+    result = run_manage("shell", "-v", "0", "-c", show, env={})
+    assert result.stdout.strip() == "True", result.stderr
