@@ -340,7 +340,7 @@ def candidate_signs_up_and_activates(stack: Stack, page):
     page.goto("/")
     design_applies(page)
     page.get_by_role("link", name="Créer un compte").first.click()
-    page.get_by_label("Madame").check()
+    page.locator("label", has_text="Madame").click()  # DSFR draws the radio on its label
     page.get_by_label("Nom", exact=True).fill("Lefèvre")
     page.get_by_label("Prénom").fill("Inès")
     page.get_by_label("Date de naissance").fill("2000-09-14")
