@@ -1,7 +1,7 @@
 """Do the rows and the stored files agree? Every piece with a file (and every blank form) must
 have its object, of the size recorded; every object under the documents' prefixes should
 belong to a row (orphans are counted: ``sweep_orphan_files`` deletes them). Used by
-``manage.py check_storage`` and by the nightly beat task, after a restore in the drill."""
+``manage.py check_storage`` and by the nightly job (``pieces.jobs``), after a restore in the drill."""
 
 from dataclasses import dataclass, field
 

@@ -1,12 +1,11 @@
 """check_storage: every row's file is there with its recorded size, orphans are counted, and
-the command fails (exit 1) when a file is missing or differs; the nightly task logs the same."""
+the command fails (exit 1) when a file is missing or differs; the nightly job's run log says the same."""
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
-from pieces.tasks import check_storage_task
 from tests.factories import PieceFactory, PieceTypeFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,16 +53,6 @@ def test_orphans_are_counted_not_fatal_and_listed_on_request(media, capsys):
     assert (code, out.strip().endswith("1 orphan(s)")) == (0, True)
     code, out = run(capsys, "--list")
     assert f"orphan: {orphan}" in out
-
-
-def test_the_nightly_task_logs_the_summary_and_each_problem(media, caplog):
-    piece = PieceFactory()
-    assert check_storage_task.delay().get().startswith("storage clean: 1 file(s)")
-    default_storage.delete(piece.file.name)
-    summary = check_storage_task.delay().get()
-    assert summary.startswith("storage PROBLEMS")
-    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
-    assert errors == [f"check_storage: missing {piece.file.name}", summary]
 
 
 def test_scheduled_nightly_with_problems_in_the_run_log(media, django_capture_on_commit_callbacks):
