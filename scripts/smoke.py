@@ -152,12 +152,12 @@ class Stack:
     def compose_command(self, service: str) -> list[str]:
         return list(self.compose[service]["command"])
 
-    def start(self, name: str, argv: list[str]) -> subprocess.Popen:
+    def start(self, name: str, argv: list[str], **extra_env) -> subprocess.Popen:
         log = open(self.workdir / f"{name}.log", "wb")  # noqa: SIM115 - the process keeps it
         process = subprocess.Popen(
             argv,
             cwd=ROOT,
-            env=self.env(),
+            env={**self.env(), **extra_env},
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -229,13 +229,14 @@ class Stack:
 
 
 def static_files(stack: Stack):
-    """Links var/static to a cache named by what goes into it (the project's static folder,
-    the pinned packages, Python); starts collectstatic into it when it is not complete."""
+    """Links var/static to a cache named by what goes into it (the project's and the apps'
+    static folders, the pinned packages, Python); starts collectstatic into it when it is not complete."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     digest = hashlib.sha256(sys.version.encode())
     digest.update(json.dumps(project["dependencies"]).encode())  # the packages shipping static
-    for path in sorted((ROOT / "static").rglob("*")):
-        if path.is_file():
+    folders = [ROOT / "static", *sorted(ROOT.glob("*/static"))]  # the project's and each app's
+    for path in sorted(p for folder in folders for p in folder.rglob("*")):
+        if path.is_file() and not {".venv", "var"} & set(path.relative_to(ROOT).parts):
             digest.update(path.relative_to(ROOT).as_posix().encode() + path.read_bytes())
     caches = ROOT / "var" / "smoke-static"
     stack.static_cache = caches / digest.hexdigest()[:16]
@@ -277,8 +278,10 @@ def start_stack(stack: Stack):
     step("migrate service: migrations applied; " + again.strip())
 
     # The offer an operator would load: manage.py demo (campaign, programmes, document
-    # types, a staff user), while the rest starts.
-    demo = stack.start("demo", [sys.executable, "manage.py", "demo"])
+    # types, a staff user), while the rest starts. Its back-office part reviews files as
+    # staff members who have no authenticator, which production refuses: this one process
+    # loads the data without the TOTP requirement; web, worker and beat keep it.
+    demo = stack.start("demo", [sys.executable, "manage.py", "demo"], STAFF_MFA_REQUIRED="false")
 
     web = stack.compose_command("web")
     check(web[0] == "gunicorn" and "0.0.0.0:8000" in web, f"unexpected web command {web}")
@@ -450,6 +453,13 @@ def candidate_sends_pieces(stack: Stack, page, pk: int) -> dict:
         jpeg = corpus.image(color=(shade, 90, 90))
         return {"name": name, "mimeType": "image/jpeg", "buffer": jpeg}
 
+    client, stranger = stack.seaweed.client(), stack.seaweed.client(signed=False)
+
+    def stored():
+        listed = client.list_objects_v2(Bucket=BUCKET, Prefix="pieces/").get("Contents", [])
+        return {o["Key"] for o in listed}
+
+    before = stored()  # the demo's own documents
     page.goto(f"/candidatures/{pk}/")
     upload(
         page,
@@ -462,9 +472,7 @@ def candidate_sends_pieces(stack: Stack, page, pk: int) -> dict:
     page.get_by_text("vous n’êtes pas concerné").wait_for()
 
     # In the bucket: under random names (nothing of the file's own name), private.
-    client, stranger = stack.seaweed.client(), stack.seaweed.client(signed=False)
-    objects = client.list_objects_v2(Bucket=BUCKET, Prefix="pieces/").get("Contents", [])
-    keys = [o["Key"] for o in objects]
+    keys = sorted(stored() - before)
     check(len(keys) == 3, f"3 documents expected in the bucket, found {keys}")
     for key in keys:
         check(
@@ -493,9 +501,9 @@ def candidate_sends_pieces(stack: Stack, page, pk: int) -> dict:
 def candidate_submits(stack: Stack, page, pk: int, *, again=False):
     page.goto(f"/candidatures/{pk}/")
     page.get_by_role("link", name="Transmettre ma candidature").click()
-    page.get_by_role("button", name="Oui, transmettre ma candidature").click()
-    page.get_by_text("Votre candidature est transmise").wait_for()
-    step("candidate submitted" + (" again" if again else ""))
+    page.get_by_role("button", name="Transmettre ma candidature").click()  # the confirm step
+    page.get_by_text("Réceptionné").first.wait_for()
+    step("candidate submitted" + (" again, with the replaced CV" if again else ""))
 
 
 def staff_signs_in_with_totp(stack: Stack, page):
@@ -523,29 +531,52 @@ def staff_signs_in_with_totp(stack: Stack, page):
     return secret
 
 
-def staff_action(page, pk: int, action: str, comment: str | None = None):
-    page.goto("/admin/candidatures/candidature/")
-    page.locator(f"input[name=_selected_action][value='{pk}']").check()
-    page.locator("select[name=action]").select_option(action)
-    page.locator("button[name=index]").click()
-    if comment is not None:
-        page.locator("[name=comment]").fill(comment)
-        page.locator("form:has([name=comment]) input[type=submit]").click()
-    page.locator("ul.messagelist li.success").wait_for()
+def staff_reviews(page, pk: int, verdicts: dict[str, str | None], decision: str):
+    """On the back office's application page: validate each piece (None) or refuse it with
+    the reason given, then declare the file complete or incomplete."""
+    page.goto(f"/admin/candidatures/candidature/{pk}/change/")
+    page.get_by_role("heading", name="Pièces justificatives").wait_for()
+    for label, reason in verdicts.items():
+        row = page.locator("tr", has_text=label)
+        if reason is None:
+            row.get_by_role("button", name="Valider").click()
+            page.get_by_text("validée").first.wait_for()
+        else:
+            row.get_by_label("Motif du refus").fill(reason)
+            row.get_by_role("button", name="Refuser").click()
+            page.get_by_text("refusée. Déclarez le dossier incomplet").wait_for()
+    page.get_by_role("button", name=f"Déclarer {decision}").click()
+    page.get_by_text(f"Dossier déclaré {decision}").wait_for()
 
 
 def staff_marks_incomplete_then_complete(stack: Stack, staff, candidate, pk: int):
-    comment = "Le curriculum vitae doit être daté et signé."
-    staff_action(staff, pk, "mark_incomplete", comment)
+    from tests.pieces import corpus
+
+    reason = "Le curriculum vitae doit être daté et signé."
+    identity, cv, letter = "Pièce d'identité", "Curriculum vitae", "Lettre de motivation"
+    staff_reviews(staff, pk, {identity: None, cv: reason, letter: None}, "incomplet")
     mail = wait_mail(stack, CANDIDATE["email"], "Dossier incomplet")
-    check(comment in text_of(mail), "the staff comment is not in the mail")
+    check(
+        f"{cv} : {reason}" in text_of(mail), "the refused piece and its reason are not in the mail"
+    )
+    step(
+        f"staff refused the CV with a reason, validated the rest, declared it incomplete: {mail['Subject']}"
+    )
+
     candidate.goto(f"/candidatures/{pk}/")
-    check(comment in candidate.content(), "the candidate does not see the comment")
-    step(f"staff marked it incomplete (admin action); candidate mailed: {mail['Subject']}")
+    candidate.get_by_text(reason).wait_for()
+    candidate.get_by_role("link", name=f"Remplacer {cv}").click()
+    signed = {"name": "cv-date-signe.pdf", "mimeType": "application/pdf"}
+    candidate.locator("input[type=file]").set_input_files(
+        {**signed, "buffer": corpus.pdf(text="CV date et signe")}
+    )
+    candidate.get_by_role("button", name="Déposer").click()
+    candidate.get_by_text("est enregistrée").wait_for()
     candidate_submits(stack, candidate, pk, again=True)
-    staff_action(staff, pk, "mark_complete")
+
+    staff_reviews(staff, pk, {cv: None}, "complet")
     wait_mail(stack, CANDIDATE["email"], "Dossier complet")
-    step("staff marked it complete (admin action)")
+    step("staff validated the new CV and declared the file complete (back office page)")
 
 
 def operator_closes_the_window(staff, programme_code: str):
