@@ -100,3 +100,15 @@ def test_ready_with_a_real_bucket(client, bucket_storage):
     assert client.get("/readyz").status_code == 503  # the bucket is not created yet
     ensure_storage(probe_prefix="pieces", storage=bucket_storage)
     assert client.get("/readyz").status_code == 200
+
+
+def test_public_under_a_deny_by_default_login_middleware(client, settings):
+    """Answered before any sign-in middleware runs: a deny-by-default LoginRequiredMiddleware
+    needs no exception for them."""
+    settings.MIDDLEWARE = [
+        *settings.MIDDLEWARE,
+        "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    ]
+    assert client.get("/accounts/email/").status_code == 302  # the middleware does deny
+    for path in ("/healthz", "/readyz"):
+        assert client.get(path).status_code == 200
