@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 import yaml  # noqa: E402 (after the path: the checkout's packages)
 
-from tests.e2e.conftest import CHROMIUM_ARGS, chromium_path  # noqa: E402
+from tests.browser import CHROMIUM_ARGS, chromium_path  # noqa: E402
 from tests.servers import SeaweedFS, SmtpSink  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent

@@ -4,33 +4,13 @@ Playwright's own browser download cannot work here, so the system binary is used
 missing browser is a failure, never a skip."""
 
 import os
-import shutil
 
 import pytest
 from django.urls import reverse
 
+from tests.browser import CHROMIUM_ARGS, chromium_path
 from tests.factories import PieceFactory, PieceTypeFactory
 from tests.pieces.helpers import application
-
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
-
-
-def chromium_path():
-    return (
-        os.environ.get("CHROMIUM_PATH")
-        or shutil.which("chromium")
-        or shutil.which("chromium-browser")
-    )
 
 
 @pytest.fixture(scope="session")
