@@ -22,6 +22,7 @@ from .services import (
 ACTIVATION_KEY_RE = re.compile(r"^[a-z0-9]{64}$")
 
 
+@login_not_required
 def home(request):
     return render(request, "home.html")
 
@@ -32,6 +33,7 @@ def accessibility(request):
     return render(request, "accessibility.html")
 
 
+@login_not_required
 @require_http_methods(["GET", "POST"])
 def activate(request, key):
     """One page per outcome, so the candidate always knows what to do next."""
@@ -65,6 +67,7 @@ def activate(request, key):
     return redirect("account_login")
 
 
+@login_not_required
 @require_http_methods(["GET", "POST"])
 def resend_activation(request):
     """Same answer whatever the address: nobody learns here whether an account exists."""

@@ -2,6 +2,7 @@
 cancelling a draft, and the PDF copy. Thin: every write is a workflow function."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -29,6 +30,7 @@ from .workflow import (
 )
 
 
+@login_not_required
 def offer(request):
     """The offer as a tree centre -> programmes (<details>, no JavaScript needed)."""
     query = request.GET.get("q", "").strip()[:100]

@@ -5,8 +5,10 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,6 +22,7 @@ class EcandidatAdminSite(admin.AdminSite):
 
         return super().has_permission(request) and backoffice_user(request.user)
 
+    @method_decorator(login_not_required)
     def login(self, request, extra_context=None):
         user = request.user
         if user.is_authenticated and not user.is_staff:

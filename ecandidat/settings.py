@@ -101,6 +101,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Deny by default: every page needs a signed-in user unless its view is marked
+    # @login_not_required (tests/security/test_deny_by_default.py keeps the list of those).
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "ecandidat.middleware.NoStoreWhenSignedInMiddleware",
     "accounts.middleware.RememberLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

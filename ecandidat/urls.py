@@ -2,7 +2,9 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from accounts import views as account_views
 from ent.urls import dev_idp_urlpatterns
@@ -10,7 +12,8 @@ from ent.urls import dev_idp_urlpatterns
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("accessibilite/", account_views.accessibility, name="accessibility"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch works before signing in too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("ent.urls")),

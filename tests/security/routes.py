@@ -2,7 +2,8 @@
 objects (World): the deny-by-default walk, the page checks and the access matrix use both."""
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
@@ -11,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from notifications.models import OutboxAttachment
 from tests.factories import (
     CandidatureFactory,
+    DossierFactory,
     ExperienceFactory,
     ExternalCursusFactory,
     InternshipFactory,
@@ -30,6 +32,7 @@ class Route:
     name: str  # namespaced ("candidatures:detail"), or "" for an unnamed pattern
     view: str  # dotted path of the view function
     kwargs: tuple[str, ...]  # the parameters the URL needs
+    callback: Callable = field(compare=False, repr=False)
 
     def __str__(self):
         return f"/{self.route}  ({self.name or 'unnamed'} -> {self.view})"
@@ -48,7 +51,8 @@ def every_route(patterns=None, prefix="", namespace=""):
             kwargs = tuple(
                 match["name"] or match["regex_name"] for match in PARAMETER_RE.finditer(route)
             )
-            yield Route(route, f"{namespace}{entry.name}" if entry.name else "", view, kwargs)
+            name = f"{namespace}{entry.name}" if entry.name else ""
+            yield Route(route, name, view, kwargs, callback)
 
 
 class World:
@@ -56,8 +60,15 @@ class World:
     in each repeatable section, a draft asking for a document (sent), an application with a
     favourable decision to answer, and a mail with the admission letter attached."""
 
+    # Written in the owner's rows and looked for in every answer to somebody else.
+    LAST_NAME = "Zyxwvut-Owner"
+    EMAIL = "zyxwvut.owner@example.org"
+    SECRETS = (LAST_NAME, EMAIL, "the candidate's transcript", "admission letter bytes")
+
     def __init__(self):
-        self.dossier = complete_dossier()
+        self.dossier = complete_dossier(
+            DossierFactory(user=UserFactory(last_name=self.LAST_NAME, email=self.EMAIL))
+        )
         self.user = self.dossier.user
         self.piece_type = PieceTypeFactory(
             label_fr="Relevé de notes",
@@ -76,13 +87,54 @@ class World:
             "internships": InternshipFactory(dossier=self.dossier),
             "experiences": ExperienceFactory(dossier=self.dossier),
         }
-        self.mail = OutboxFactory(recipient=self.user, subject="Votre admission")
+        self.mail = OutboxFactory(recipient=self.user, subject=f"Votre admission, {self.LAST_NAME}")
         self.letter = OutboxAttachment.objects.create(
             outbox=self.mail,
             filename="lettre-admission.pdf",
             mimetype="application/pdf",
-            content=b"%PDF-1.4 admission letter",
+            content=b"%PDF-1.4 admission letter bytes",
         )
+
+    @property
+    def centres(self):
+        return [self.draft.programme.centre, self.favourable.programme.centre]
+
+    def secrets(self) -> tuple[str, ...]:
+        return (*self.SECRETS, self.user.candidate_number)
+
+    def state(self) -> tuple:
+        """What an attacker's POST must not change: every row of the owner's."""
+        from candidatures.models import Candidature
+        from pieces.models import Piece
+
+        return (
+            list(Candidature.objects.filter(dossier=self.dossier).order_by("pk").values()),
+            list(Piece.objects.filter(candidature__dossier=self.dossier).order_by("pk").values()),
+            [
+                list(model.__class__.objects.filter(pk=model.pk).values())
+                for model in self.lines.values()
+            ],
+            list(OutboxAttachment.objects.filter(pk=self.letter.pk).values()),
+            self.dossier.__class__.objects.filter(pk=self.dossier.pk).values().first(),
+        )
+
+    def admin_urls(self) -> list[str]:
+        """The admin pages of the owner's objects."""
+        from django.urls import reverse
+
+        objects = {
+            "candidatures_candidature": [self.draft.pk, self.favourable.pk],
+            "pieces_piece": [self.piece.pk],
+            "dossiers_dossier": [self.dossier.pk],
+            "accounts_user": [self.user.pk],
+            "notifications_outbox": [self.mail.pk],
+        }
+        return [
+            reverse(f"admin:{model}_{view}", args=[pk])
+            for model, pks in objects.items()
+            for pk in pks
+            for view in ("change", "history", "delete")
+        ]
 
     def kwargs_for(self, route: Route) -> dict | None:
         """Values for the route's parameters pointing at this candidate's objects, or None

@@ -127,7 +127,7 @@ def test_the_admission_letter_from_messages_is_no_store(client):
     response = client.get(
         reverse("notifications:message_attachment", args=[world.mail.pk, world.letter.pk])
     )
-    assert response.content == b"%PDF-1.4 admission letter"
+    assert response.content == b"%PDF-1.4 admission letter bytes"
     assert response["Cache-Control"] == "no-store"
     for name in ("candidatures:dashboard", "dossiers:overview", "notifications:message_list"):
         assert client.get(reverse(name))["Cache-Control"] == "no-store"
