@@ -69,8 +69,21 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def authenticate(self, request, **credentials):
         user = super().authenticate(request, **credentials)
+        address = request.META.get("REMOTE_ADDR") if request else None
         if user is not None:
             self._clear_account_failures(request, **credentials)
+            logger.info("signed in: account %s from %s", user.candidate_number, address)
+        else:
+            # The typed login is not written: it is sometimes the password, typed in the
+            # wrong field. The account it names, if any, is.
+            login = (credentials.get("email") or credentials.get("username") or "").strip()
+            number = (
+                User.objects.filter(Q(email__iexact=login) | Q(candidate_number__iexact=login))
+                .values_list("candidate_number", flat=True)
+                .first()
+            )
+            account = f"account {number}" if number else "unknown login"
+            logger.warning("sign-in failed: %s from %s", account, address)
         return user
 
     def _clear_account_failures(self, request, **credentials):

@@ -1,7 +1,20 @@
 """Request guards every page shares: a NUL byte in the query string is refused before any view
-sees it, and nothing a signed-in person sees is kept by a browser or proxy cache."""
+sees it, nothing a signed-in person sees is kept by a browser or proxy cache, and a session ends
+after an idle and an absolute timeout."""
 
+import logging
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import SuspiciousOperation
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+SIGNED_IN_AT = "_ecandidat_signed_in_at"
+LAST_SEEN = "_ecandidat_last_seen"
 
 
 class NulInQuery(SuspiciousOperation):
@@ -33,4 +46,38 @@ class NoStoreWhenSignedInMiddleware:
         signed_in = user is not None and user.is_authenticated
         if signed_in and "no-store" not in response.get("Cache-Control", ""):
             response["Cache-Control"] = "no-store"
+        return response
+
+
+class SessionTimeoutMiddleware:
+    """Signs a person out after ``SESSION_IDLE_TIMEOUT`` seconds without a request, and in any
+    case ``SESSION_ABSOLUTE_TIMEOUT`` seconds after signing in: a computer left signed in, in a
+    library or at home, does not stay open on somebody's dossier. Times are kept in the session
+    (updated at most once a minute, not a write per request)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        now = int(time.time())
+        if signed_in:
+            session = request.session
+            started = session.setdefault(SIGNED_IN_AT, now)
+            last_seen = session.get(LAST_SEEN, now)
+            idle = now - last_seen > settings.SESSION_IDLE_TIMEOUT
+            if idle or now - started > settings.SESSION_ABSOLUTE_TIMEOUT:
+                logger.info(
+                    "session expired: user %s (%s)", user.pk, "idle" if idle else "absolute"
+                )
+                logout(request)
+                messages.info(request, _("Your session has expired: please sign in again."))
+                return redirect_to_login(request.get_full_path())
+            if now - last_seen >= 60 or LAST_SEEN not in session:
+                session[LAST_SEEN] = now
+        response = self.get_response(request)
+        if not signed_in and getattr(request, "user", None) and request.user.is_authenticated:
+            # Signed in by this very request: the absolute timeout counts from now.
+            request.session[SIGNED_IN_AT] = request.session[LAST_SEEN] = now
         return response

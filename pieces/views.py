@@ -2,6 +2,8 @@
 blank forms, the file download for the people allowed to read it, and submitting the
 application. Thin: checks live in ``pieces.files``, writes in ``services`` and the workflow."""
 
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,6 +30,8 @@ from .files.errors import megabytes
 from .forms import UploadForm
 from .models import PieceType
 from .uploads import limit_upload_size, rejected_uploads
+
+logger = logging.getLogger(__name__)
 
 
 def _own(request, pk):
@@ -171,7 +175,17 @@ def serve_file(field, *, filename, content_type=None, inline=False):
 @login_required
 def download(request, piece_pk):
     """The file, as an attachment, for its owner, staff and commission members only."""
-    piece = get_object_or_404(selectors.downloadable_pieces(request.user), pk=piece_pk)
+    piece = get_object_or_404(
+        selectors.downloadable_pieces(request.user).select_related("candidature__dossier"),
+        pk=piece_pk,
+    )
+    if piece.candidature.dossier.user_id != request.user.pk:
+        logger.info(
+            "piece %s of %s opened by staff %s",
+            piece.pk,
+            piece.candidature.dossier.number,
+            request.user.pk,
+        )
     return serve_file(
         piece.file,
         filename=piece.original_name or f"{piece.piece_type.label}.pdf",
