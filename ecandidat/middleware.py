@@ -60,9 +60,8 @@ class SessionTimeoutMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        signed_in = user is not None and user.is_authenticated
-        now = int(time.time())
-        if signed_in:
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
             session = request.session
             started = session.setdefault(SIGNED_IN_AT, now)
             last_seen = session.get(LAST_SEEN, now)
@@ -76,8 +75,11 @@ class SessionTimeoutMiddleware:
                 return redirect_to_login(request.get_full_path())
             if now - last_seen >= 60 or LAST_SEEN not in session:
                 session[LAST_SEEN] = now
-        response = self.get_response(request)
-        if not signed_in and getattr(request, "user", None) and request.user.is_authenticated:
-            # Signed in by this very request: the absolute timeout counts from now.
-            request.session[SIGNED_IN_AT] = request.session[LAST_SEEN] = now
-        return response
+        return self.get_response(request)
+
+
+def stamp_session_start(sender, request, user, **kwargs):
+    """On ``user_logged_in``: both timeouts count from the sign-in (connected in AccountsConfig),
+    so the first page after it writes nothing more to the session."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SIGNED_IN_AT] = request.session[LAST_SEEN] = int(time.time())
