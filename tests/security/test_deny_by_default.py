@@ -37,6 +37,17 @@ PUBLIC_ROUTES = {
     "account_reset_password_from_key_done": "forgotten password: changed",
     "account_confirm_login_code": "allauth's sign-in by code (its own flow checks the session)",
     "mfa_authenticate": "the TOTP step of signing in, before the session exists",
+    "ent:cas_login": "signing in through the ENT (CAS): no session yet",
+    "ent:oidc_callback": "the ENT's OpenID Connect answer: no session yet",
+    "ent:link": "linking an ENT sign-in to an existing account, by its password",
+    "ent:signup_ine": "creating an account with one's INE (former students)",
+    "dev_cas_login": "the embedded demo's stand-in CAS server (off unless enabled)",
+    "dev_cas_validate": "the same, validating a ticket server to server",
+    "dev_cas_logout": "the same, signing out",
+    "openid_connect_login": "allauth's OpenID Connect start (the ENT provider)",
+    "openid_connect_callback": "allauth's OpenID Connect answer",
+    "socialaccount_login_cancelled": "allauth's page after an abandoned ENT sign-in",
+    "socialaccount_signup": "allauth's sign-up after a first ENT sign-in",
 }
 
 DUMMY = {"int": "999999", "str": "x", "path": "x", "slug": "x"}
