@@ -147,20 +147,7 @@ def test_nobody_else_reaches_a_candidates_objects(matrix, actor_name):
     assert not failures, "\n".join(failures)
 
 
-ADMIN_NOT_SCOPED = pytest.mark.xfail(
-    strict=True,
-    reason="issue 9: the admin's Candidature, Piece, Dossier, User and Outbox querysets are not "
-    "restricted with for_staff yet, so a centre's staff read another centre's candidates there",
-)
-
-
-@pytest.mark.parametrize(
-    "actor_name",
-    [
-        pytest.param(name, marks=ADMIN_NOT_SCOPED if name == "staff of another centre" else ())
-        for name in ACTORS
-    ],
-)
+@pytest.mark.parametrize("actor_name", list(ACTORS))
 def test_nobody_else_reaches_the_admin_pages_of_a_candidates_objects(matrix, actor_name):
     attempts, failures = matrix(actor_name, "admin pages")
     print(f"\naccess matrix, admin pages, {actor_name}: {attempts} tried, {len(failures)} got in")
