@@ -172,7 +172,10 @@ def test_another_staff_member_or_a_candidate_gets_404(
     client.force_login(candidature.dossier.user)
     assert client.get(link).status_code == 404
     client.logout()
-    assert client.get(link).status_code == 404
+    # Deny by default: an anonymous visitor is sent to sign in before anything is looked up.
+    response = client.get(link)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
 
 
 def test_only_other_centres_applications_gives_a_message(client, staff):

@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 # The ONE list of pages an anonymous visitor may open, by route name, with the reason.
 PUBLIC_ROUTES = {
     "home": "the home page: what ecandidat is, sign in or create an account",
+    "accessibility": "the accessibility statement, public like the home page",
     "set_language": "the language switch, used before signing in",
     "candidatures:offer": "the programmes on offer are public (guide, step 1)",
     "admin:login": "sends to the sign-in page (allauth's, rate-limited, TOTP)",
