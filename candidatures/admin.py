@@ -333,7 +333,13 @@ class CandidatureAdmin(StaffScopedAdmin, admin.ModelAdmin):
     ]
     list_per_page = 50
     show_full_result_count = False
-    actions = ["mark_complete", "mark_incomplete", "send_reminder", *extra_actions_hook()]
+    actions = [
+        "mark_complete",
+        "mark_incomplete",
+        "send_reminder",
+        "publish_decisions",
+        *extra_actions_hook(),
+    ]
 
     def get_queryset(self, request):
         # "pieces" is the documents app's relation (reached by its name, not imported). The
@@ -373,6 +379,31 @@ class CandidatureAdmin(StaffScopedAdmin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.action(description=_("Publish the decisions (in the background)"), permissions=["view"])
+    def publish_decisions(self, request, queryset):
+        """Handed to the publication task, one application at a time (a mail each); the
+        workflow refuses what is not the staff member's or not yet publishable."""
+        from django.db import transaction
+
+        from .tasks import publish_decisions
+
+        ids = list(queryset.values_list("pk", flat=True))
+        transaction.on_commit(
+            lambda: publish_decisions.delay(
+                candidature_ids=ids, actor_id=request.user.pk, actor_kind=ActorKind.STAFF.value
+            )
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d application is being published.",
+                "%(count)d applications are being published.",
+                len(ids),
+            )
+            % {"count": len(ids)},
+            messages.SUCCESS,
+        )
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -32,7 +32,10 @@ def copy_context(candidature) -> dict:
         "confirmation_deadline": programme.confirmation_deadline_for(candidature)
         if published and candidature.decision == Decision.FAVOURABLE
         else None,
-        "history": [(t, Event(t.event).label) for t in candidature.transitions.all()],
+        # A decision recorded and not yet published is the commission's business.
+        "history": [
+            (t, Event(t.event).label) for t in candidature.transitions.exclude(event=Event.DECIDE)
+        ],
     }
 
 

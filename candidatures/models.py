@@ -333,6 +333,24 @@ class CandidatureQuerySet(models.QuerySet):
             return self
         return self.filter(programme__centre__staff=user)
 
+    def for_reviewer(self, user, *, presidents_only: bool = False):
+        """The complete applications of the programmes examined by the commissions ``user``
+        sits on (presiding them, with ``presidents_only``). Every reviewer door and the
+        workflow's commission guard load applications through this.
+
+        The commissions app depends on this one, not the reverse: the filter goes through the
+        reverse names its models give (``Programme.commissions``, ``Commission.memberships``),
+        so nothing here imports it."""
+        from ecandidat.scoping import reviewer_user
+
+        if not reviewer_user(user):
+            return self.none()
+        membership = {"commissions__memberships__user": user}
+        if presidents_only:
+            membership["commissions__memberships__is_president"] = True
+        programmes = Programme.objects.filter(**membership).values("pk")
+        return self.filter(status=Status.COMPLETE, programme_id__in=programmes)
+
 
 class Candidature(models.Model):
     """One candidate's application to one programme. The check constraints restate the

@@ -28,6 +28,18 @@ def overdue_for_expiry(*, now):
     return [c for c in candidates if c.programme.confirmation_deadline_for(c) <= now]
 
 
+def waitlist_position(candidature) -> dict:
+    """The candidate's rank on their programme's published waiting list and the list's size."""
+    size = Candidature.objects.filter(
+        programme_id=candidature.programme_id,
+        status=Status.COMPLETE,
+        decision=Decision.WAITLISTED,
+        decision_published_at__isnull=False,
+        answer="",
+    ).count()
+    return {"rank": candidature.waitlist_rank, "size": size}
+
+
 def active_campaign():
     return Campaign.objects.filter(is_active=True).first()
 

@@ -1,13 +1,15 @@
-"""Scheduled application jobs (thin: they call the job functions)."""
+"""Application tasks (thin: they call the job functions). The scheduled ones run through
+``jobs.tasks.run_job`` (``candidatures/jobs.py``); ``publish_decisions`` is the publication a
+president or the staff ask for, in the background."""
 
 from celery import shared_task
 
-from .jobs import expire_overdue_confirmations
+from . import jobs
 
 
 @shared_task
 def expire_confirmations():
-    return expire_overdue_confirmations()
+    return jobs.expire_overdue_confirmations()
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=30)
@@ -16,3 +18,11 @@ def run_bulk_operation(self, operation_id: int):
     from .services import bulk_operation_run
 
     bulk_operation_run(operation_id=operation_id)
+
+
+@shared_task
+def publish_decisions(*, candidature_ids, actor_id=None, actor_kind=None):
+    """One application at a time, one mail each."""
+    return jobs.publish_requested(
+        candidature_ids=candidature_ids, actor_id=actor_id, actor_kind=actor_kind
+    )

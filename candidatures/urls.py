@@ -14,6 +14,11 @@ urlpatterns = [
     path("candidatures/<int:pk>/annuler/", views.cancel, name="cancel"),
     path("candidatures/<int:pk>/copie.pdf", views.pdf_copy, name="pdf_copy"),
     path(
+        "candidatures/<int:pk>/lettre-admission.pdf",
+        views.admission_letter,
+        name="admission_letter",
+    ),
+    path(
         "candidatures/<int:pk>/confirmer/",
         views.answer,
         {"choice": "confirm"},

@@ -3,7 +3,7 @@ cancelling a draft, and the PDF copy. Thin: every write is a workflow function."
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
@@ -16,6 +16,7 @@ from dossiers.selectors import missing_sections
 
 from . import selectors
 from .copy import copy_filename, copy_pdf
+from .mail import current_letter, decision_details_hook
 from .models import Programme, Status
 from .workflow import (
     SECTIONS_TO_APPLY,
@@ -130,7 +131,9 @@ def dashboard(request, *, dossier):
 
 
 def _history(candidature):
-    return [(t, Event(t.event).label) for t in candidature.transitions.all()]
+    """What the candidate may read of the trail: a decision recorded and not yet published is
+    the commission's business (it may still change), so its row is left out."""
+    return [(t, Event(t.event).label) for t in candidature.transitions.exclude(event=Event.DECIDE)]
 
 
 def _own(request, pk):
@@ -142,14 +145,23 @@ def detail(request, pk, *, dossier):
     candidature = _own(request, pk)
     # The page's extensions (documents) show their own missing items in detail.
     (row,) = _rows(request.user, dossier, [candidature], with_items=False)
+    stage = row["stage"]
     return render(
         request,
         "candidatures/detail.html",
         {
             **row,
             "history": _history(candidature),
-            "can_cancel": row["stage"] == Stage.DRAFT,
-            "can_answer": row["stage"] == Stage.FAVOURABLE,
+            "can_cancel": stage == Stage.DRAFT,
+            "can_answer": stage == Stage.FAVOURABLE,
+            "can_give_up": stage == Stage.CONFIRMED,
+            "has_letter": stage in LETTER_STAGES,
+            "waitlist": selectors.waitlist_position(candidature)
+            if stage == Stage.WAITLISTED
+            else None,
+            "decision_details": decision_details_hook(candidature)
+            if stage in (Stage.PRESELECTED, Stage.UNFAVOURABLE)
+            else {},
             **selectors.detail_documents_hook(candidature, row),
         },
     )
@@ -179,6 +191,11 @@ def cancel(request, pk, *, dossier):
         return redirect("candidatures:detail", pk=candidature.pk)
     return render(request, "candidatures/cancel_confirm.html", {"candidature": candidature})
 
+
+# Who may download their admission letter: a favourable decision, confirmed or not yet.
+LETTER_STAGES = (Stage.FAVOURABLE, Stage.CONFIRMED)
+# From which stages each answer may be given (a confirmed place may still be given up).
+ANSWERABLE = {"confirm": (Stage.FAVOURABLE,), "withdraw": (Stage.FAVOURABLE, Stage.CONFIRMED)}
 
 ANSWERS = {
     "confirm": (
@@ -211,7 +228,7 @@ def answer(request, pk, choice, *, dossier):
         else:
             messages.success(request, done % {"programme": candidature.programme.title})
         return redirect("candidatures:detail", pk=candidature.pk)
-    if stage_of(candidature) != Stage.FAVOURABLE:
+    if stage_of(candidature) not in ANSWERABLE[choice]:
         messages.error(request, _("There is nothing to answer on this application."))
         return redirect("candidatures:detail", pk=candidature.pk)
     return render(
@@ -220,6 +237,7 @@ def answer(request, pk, choice, *, dossier):
         {
             "candidature": candidature,
             "choice": choice,
+            "confirmed": stage_of(candidature) == Stage.CONFIRMED,
             "deadline": candidature.programme.confirmation_deadline_for(candidature),
         },
     )
@@ -232,5 +250,19 @@ def pdf_copy(request, pk, *, dossier):
     pdf = copy_pdf(candidature, language=get_language() or "fr")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{copy_filename(candidature)}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@candidate_required
+def admission_letter(request, pk, *, dossier):
+    """The admission letter of a favourable decision, in the candidate's language (the one
+    their mail carried)."""
+    candidature = _own(request, pk)
+    if stage_of(candidature) not in LETTER_STAGES:
+        raise Http404
+    letter = current_letter(candidature)
+    response = HttpResponse(letter.content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{letter.filename}"'
     response["Cache-Control"] = "no-store"
     return response

@@ -21,8 +21,11 @@ until its return deadline, while the campaign is active": pages, the documents' 
 the table's ``before="return_deadline"`` all go through ``date_for``.
 """
 
+import copy
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -34,7 +37,7 @@ from dossiers.services import dossier_freeze_personal_info
 from ecandidat.errors import DomainError
 from ecandidat.hooks import Hook
 
-from .mail import queue_mail
+from .mail import prepare_letter, queue_mail
 from .models import (
     ActorKind,
     Answer,
@@ -46,8 +49,6 @@ from .models import (
     Stage,
     Status,
 )
-
-DECIDE_PERMISSION = "candidatures.decide_candidature"
 
 # Sections a candidate must have filled to apply at all; a programme's other required sections
 # are checked when its pieces are (the registry below).
@@ -94,6 +95,11 @@ class Transition:
     not_before: str | None = None
     before: str | None = None
     notifies: bool = True
+    # The ``before`` date binds only from these stages (all of them when None): a confirmed
+    # candidate may still give up the place (« désistement ») after the deadline.
+    deadline_binds: frozenset | None = None
+    # A commission member acts only on a commission they preside.
+    presidents_only: bool = False
 
 
 TRANSITIONS = {
@@ -131,12 +137,14 @@ TRANSITIONS = {
             DECIDERS_AND_JOBS,
             PUBLISHED_DECISIONS,
             not_before="publication_at",
+            presidents_only=True,
         ),
         Transition(
             Event.PROMOTE,
             frozenset({Stage.WAITLISTED}),
             DECIDERS_AND_JOBS,
             frozenset({Stage.FAVOURABLE}),
+            presidents_only=True,
         ),
         Transition(
             Event.CONFIRM,
@@ -147,10 +155,11 @@ TRANSITIONS = {
         ),
         Transition(
             Event.WITHDRAW,
-            frozenset({Stage.FAVOURABLE}),
+            frozenset({Stage.FAVOURABLE, Stage.CONFIRMED}),
             CANDIDATE,
             frozenset({Stage.WITHDRAWN}),
             before="confirmation_deadline",
+            deadline_binds=frozenset({Stage.FAVOURABLE}),
         ),
         Transition(
             Event.EXPIRE,
@@ -244,7 +253,9 @@ class InvalidDecision(WorkflowError):
 def actor_kind_of(*, actor, candidature: Candidature, claimed=None) -> ActorKind:
     """Who is acting. ``actor=None`` is the system (scheduled jobs). A caller may claim a
     kind (a staff member who sits on a commission acts as ``COMMISSION`` on the reviewer
-    pages); the claim is checked against the user."""
+    pages); the claim is checked against the user. Staff act only on the applications of
+    their centres, commission members only on the complete applications of the programmes
+    their commissions examine: the same querysets as the pages."""
     if actor is None:
         if claimed not in (None, ActorKind.SYSTEM):
             raise ActorNotAllowed
@@ -256,7 +267,9 @@ def actor_kind_of(*, actor, candidature: Candidature, claimed=None) -> ActorKind
         ActorKind.STAFF: lambda: (
             Candidature.objects.for_staff(actor).filter(pk=candidature.pk).exists()
         ),
-        ActorKind.COMMISSION: lambda: actor.has_perm(DECIDE_PERMISSION),
+        ActorKind.COMMISSION: lambda: (
+            Candidature.objects.for_reviewer(actor).filter(pk=candidature.pk).exists()
+        ),
         ActorKind.SYSTEM: lambda: False,
     }
     if claimed is not None:
@@ -289,12 +302,12 @@ def candidate_may_change(candidature: Candidature, now=None) -> bool:
     )
 
 
-def _check_dates(rule: Transition, candidature: Candidature, now) -> None:
+def _check_dates(rule: Transition, candidature: Candidature, now, source=None) -> None:
     if rule.not_before:
         opens = date_for(candidature, rule.not_before)
         if opens is None or now < opens:
             raise NotYetOpen
-    if rule.before:
+    if rule.before and (rule.deadline_binds is None or source in rule.deadline_binds):
         closes = date_for(candidature, rule.before)
         if closes is not None and now >= closes:
             raise DeadlinePassed
@@ -312,11 +325,12 @@ _FIELDS = [
     "withdrawn_automatically",
     "submitted_at",
     "incomplete_comment",
+    "confirmation_deadline_override",
 ]
 
 
 def _record(
-    *, candidature, event, actor, kind, source, comment, now, notify=True
+    *, candidature, event, actor, kind, source, comment, now, notify=True, letters=None
 ) -> CandidatureTransition:
     transition = CandidatureTransition.objects.create(
         candidature=candidature,
@@ -340,12 +354,17 @@ def _record(
             at=now,
         )
     if notify:
-        queue_mail(event=event, candidature=candidature, transition=transition)
+        queue_mail(event=event, candidature=candidature, transition=transition, letters=letters)
     return transition
 
 
-def _run(event: Event, *, candidature, actor, actor_kind, effect, comment="") -> Candidature:
-    """Lock, check the table's guard, apply ``effect(locked, now)``, save, audit, mail."""
+def _run(
+    event: Event, *, candidature, actor, actor_kind, effect, comment="", now=None, letters=None
+) -> Candidature:
+    """Lock, check the table's guard, apply ``effect(locked, now)``, save, audit, mail.
+
+    ``letters`` are admission letters the caller rendered before the lock (``now`` is the
+    moment they were rendered for), so no PDF is drawn while the row is locked."""
     rule = TRANSITIONS[event]
     with transaction.atomic():
         locked = (
@@ -356,11 +375,15 @@ def _run(event: Event, *, candidature, actor, actor_kind, effect, comment="") ->
         kind = actor_kind_of(actor=actor, candidature=locked, claimed=actor_kind)
         if kind not in rule.actors:
             raise ActorNotAllowed
+        if kind == ActorKind.COMMISSION and rule.presidents_only:
+            presided = Candidature.objects.for_reviewer(actor, presidents_only=True)
+            if not presided.filter(pk=locked.pk).exists():
+                raise ActorNotAllowed
         source = stage_of(locked)
         if source not in rule.sources or locked.programme.campaign.is_archived:
             raise TransitionNotAllowed
-        now = timezone.now()
-        _check_dates(rule, locked, now)
+        now = now or timezone.now()
+        _check_dates(rule, locked, now, source)
         effect(locked, now)
         if stage_of(locked) not in rule.targets:  # the table and the effect disagree: a bug
             raise RuntimeError(f"{event} led to {stage_of(locked)}")
@@ -374,6 +397,7 @@ def _run(event: Event, *, candidature, actor, actor_kind, effect, comment="") ->
             comment=comment,
             now=now,
             notify=rule.notifies,
+            letters=letters,
         )
     for name in _FIELDS:
         setattr(candidature, name, getattr(locked, name))
@@ -552,26 +576,163 @@ def candidature_decide(
 
 
 def candidature_publish(*, candidature, actor, actor_kind=None) -> Candidature:
+    """Makes the decision visible and mails it. A favourable decision's letter is rendered
+    first, outside the lock, for the moment of publication."""
+
     def effect(c, now):
         c.decision_published_at = now
 
+    now = timezone.now()
+    current = _unlocked(candidature)  # the caller's copy may be older than the row
+    letters = (
+        prepare_letter(_future(current, effect, now))
+        if current.decision == Decision.FAVOURABLE
+        else {}
+    )
+
     return _run(
-        Event.PUBLISH, candidature=candidature, actor=actor, actor_kind=actor_kind, effect=effect
+        Event.PUBLISH,
+        candidature=candidature,
+        actor=actor,
+        actor_kind=actor_kind,
+        effect=effect,
+        now=now,
+        letters=letters,
     )
 
 
-def candidature_promote(*, candidature, actor, actor_kind=None) -> Candidature:
+def _unlocked(candidature):
+    return Candidature.objects.select_related("programme__centre", "dossier__user").get(
+        pk=candidature.pk
+    )
+
+
+def _future(candidature, effect, now):
+    """An unsaved copy of the application as ``effect`` will leave it (to draw its letter)."""
+    future = copy.copy(candidature)
+    effect(future, now)
+    return future
+
+
+def _promoted(c, now):
+    c.decision = Decision.FAVOURABLE
+    c.waitlist_rank = None
+    c.decision_published_at = now
+    # A fixed deadline may be past or days away: the promoted candidate gets time.
+    fresh = now + timedelta(days=settings.WAITLIST_PROMOTION_DAYS)
+    deadline = c.programme.confirmation_deadline_for(c)
+    if deadline is not None and deadline < fresh:
+        c.confirmation_deadline_override = fresh
+
+
+def candidature_promote(
+    *, candidature, actor, actor_kind=None, now=None, letters=None
+) -> Candidature:
     """A seat freed up: the favourable decision is published at once, so a confirmation
-    deadline given in days runs from now."""
-
-    def effect(c, now):
-        c.decision = Decision.FAVOURABLE
-        c.waitlist_rank = None
-        c.decision_published_at = now
+    deadline given in days runs from now. The ranks left behind are recomputed by
+    ``waitlist_promote_next``, which is how withdrawals call this."""
+    if letters is None:
+        now = timezone.now()
+        letters = prepare_letter(_future(_unlocked(candidature), _promoted, now))
 
     return _run(
-        Event.PROMOTE, candidature=candidature, actor=actor, actor_kind=actor_kind, effect=effect
+        Event.PROMOTE,
+        candidature=candidature,
+        actor=actor,
+        actor_kind=actor_kind,
+        effect=_promoted,
+        now=now,
+        letters=letters,
     )
+
+
+# --- The waiting list ----------------------------------------------------------------------
+
+
+def waiting_list(programme_id: int):
+    """The published waiting list of a programme, best rank first."""
+    return Candidature.objects.filter(
+        programme_id=programme_id,
+        status=Status.COMPLETE,
+        decision=Decision.WAITLISTED,
+        decision_published_at__isnull=False,
+        answer="",
+    ).order_by("waitlist_rank", "pk")
+
+
+def _prepare_promotion(programme: Programme) -> dict:
+    """The letter of whoever heads the waiting list now, rendered before any lock is taken
+    (if somebody else is promoted meanwhile, ``queue_mail`` renders theirs)."""
+    if not programme.has_waiting_list:
+        return {}
+    now = timezone.now()
+    head = waiting_list(programme.pk).select_related("programme__centre", "dossier__user").first()
+    if head is None:
+        return {"now": now, "letters": {}}
+    return {"now": now, "letters": prepare_letter(_future(head, _promoted, now))}
+
+
+def waitlist_renumber(*, programme_id: int, actor=None) -> None:
+    """Ranks 1..n again, in the order they were (call with the programme row locked)."""
+    changed = {}
+    for rank, candidature in enumerate(waiting_list(programme_id).only("pk", "waitlist_rank"), 1):
+        if candidature.waitlist_rank != rank:
+            changed[candidature.pk] = (candidature.waitlist_rank, rank)
+            Candidature.objects.filter(pk=candidature.pk).update(waitlist_rank=rank)
+    if changed:
+        programme = Programme.objects.get(pk=programme_id)
+        audit_record(
+            actor=actor,
+            action="waitlist.renumber",
+            obj=programme,
+            before={str(pk): old for pk, (old, _new) in changed.items()},
+            after={str(pk): new for pk, (_old, new) in changed.items()},
+        )
+
+
+def waitlist_promote_next(
+    *, programme_id: int, actor=None, actor_kind=None, prepared=None
+) -> Candidature | None:
+    """Promotes the best-ranked waiting candidate of a programme with a waiting list, then
+    recomputes the ranks. The programme's row lock makes promotions of one programme take
+    turns: two withdrawals at the same moment promote two different candidates."""
+    with transaction.atomic():
+        programme = Programme.objects.select_for_update().get(pk=programme_id)
+        if not programme.has_waiting_list:
+            return None
+        if prepared is None:
+            # Called on its own (by hand): the letter is rendered under the programme's lock.
+            prepared = {"now": None, "letters": None}
+        head = waiting_list(programme_id).first()
+        if head is None:
+            return None
+        promoted = candidature_promote(
+            candidature=head,
+            actor=actor,
+            actor_kind=actor_kind,
+            now=prepared["now"],
+            letters=prepared["letters"],
+        )
+        waitlist_renumber(programme_id=programme_id, actor=actor)
+    return promoted
+
+
+def _answer_freeing_a_place(event, *, candidature, actor, actor_kind, automatically=False):
+    """Withdrawal by hand or at the deadline: the place goes at once, in the same
+    transaction, to the head of the waiting list (its letter drawn before the locks)."""
+    programme = Programme.objects.get(pk=candidature.programme_id)
+    prepared = _prepare_promotion(programme)
+    with transaction.atomic():
+        withdrawn = _run(
+            event,
+            candidature=candidature,
+            actor=actor,
+            actor_kind=actor_kind,
+            effect=_answer(Answer.WITHDRAWN, automatically=automatically),
+        )
+        if prepared:
+            waitlist_promote_next(programme_id=programme.pk, prepared=prepared)
+    return withdrawn
 
 
 def _answer(answer, *, automatically=False):
@@ -594,24 +755,21 @@ def candidature_confirm(*, candidature, actor, actor_kind=None) -> Candidature:
 
 
 def candidature_withdraw(*, candidature, actor, actor_kind=None) -> Candidature:
-    return _run(
-        Event.WITHDRAW,
-        candidature=candidature,
-        actor=actor,
-        actor_kind=actor_kind,
-        effect=_answer(Answer.WITHDRAWN),
+    """Before the deadline, or at any time once confirmed (« désistement »)."""
+    return _answer_freeing_a_place(
+        Event.WITHDRAW, candidature=candidature, actor=actor, actor_kind=actor_kind
     )
 
 
 def candidature_expire(*, candidature, actor=None, actor_kind=None) -> Candidature:
     """Run by the deadline job: no answer by the confirmation deadline counts as a
     withdrawal (the guide says so)."""
-    return _run(
+    return _answer_freeing_a_place(
         Event.EXPIRE,
         candidature=candidature,
         actor=actor,
         actor_kind=actor_kind,
-        effect=_answer(Answer.WITHDRAWN, automatically=True),
+        automatically=True,
     )
 
 

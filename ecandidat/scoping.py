@@ -32,6 +32,14 @@ def backoffice_user(user) -> bool:
     return not settings.STAFF_MFA_REQUIRED or has_totp(user)
 
 
+def reviewer_user(user) -> bool:
+    """May ``user`` pass a reviewer door at all? Commission members are often teachers
+    without a staff account; they read candidates' documents, so the same TOTP rule holds."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return not settings.STAFF_MFA_REQUIRED or has_totp(user)
+
+
 def sees_all_centres(user) -> bool:
     return backoffice_user(user) and user.has_perm(MANAGE_ALL_CENTRES)
 

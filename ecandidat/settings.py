@@ -261,6 +261,10 @@ JOBS_STALE_AFTER_SECONDS = env.int("JOBS_STALE_AFTER_SECONDS", default=6 * 3600)
 # Days after archiving before an archived campaign's applications and files are destroyed.
 RETENTION_DAYS = env.int("RETENTION_DAYS", default=365)
 
+# A candidate promoted from a waiting list has at least this many days to confirm (when the
+# programme's fixed deadline is nearer, or past, they get their own).
+WAITLIST_PROMOTION_DAYS = env.int("WAITLIST_PROMOTION_DAYS", default=8)
+
 # --- Notifications (docs/notifications.md) -------------------------------------------------
 # Links in mails are absolute: a mail sent by a worker has no request to take the host from.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")

@@ -25,6 +25,7 @@ urlpatterns = [
     path("messages/", include("notifications.urls")),
     # The embedded demo's development CAS server (404 unless ENT_DEV_IDP).
     path("dev-cas/", include(dev_idp_urlpatterns)),
+    path("commission/", include("commissions.urls")),
 ]
 
 if settings.BENCH:  # the floors of bench/ (docs/performance.md); off by default

@@ -360,3 +360,38 @@ def central_admin(*, totp=True, **fields) -> User:
     user = centre_staff(totp=totp, **fields)
     user.groups.set([ensure_groups(Group, Permission)[1]])
     return user
+
+
+# --- commissions ----------------------------------------------------------------------------
+
+from commissions.models import Commission, CommissionMember  # noqa: E402 (appended section)
+
+
+class CommissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Commission
+
+    name = factory.Sequence(lambda n: f"Commission {n}")
+    centre = factory.SubFactory(CentreFactory)
+
+
+def commission_with(*programmes, members=(), presidents=(), **fields) -> Commission:
+    """A commission of the first programme's centre examining ``programmes``."""
+    if programmes and "centre" not in fields:
+        fields["centre"] = programmes[0].centre
+    commission = CommissionFactory(**fields)
+    commission.programmes.add(*programmes)
+    for user in members:
+        CommissionMember.objects.create(commission=commission, user=user)
+    for user in presidents:
+        CommissionMember.objects.create(commission=commission, user=user, is_president=True)
+    return commission
+
+
+def reviewer_of(*programmes, president=False, **fields) -> User:
+    """A commission member (not staff) examining ``programmes``."""
+    user = UserFactory(**fields)
+    commission_with(
+        *programmes, members=[] if president else [user], presidents=[user] if president else []
+    )
+    return user

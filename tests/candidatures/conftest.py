@@ -3,7 +3,13 @@ from django.contrib.auth.models import Permission
 
 from candidatures.models import ActorKind
 from dossiers.models import Address, Baccalaureate, BacKind
-from tests.factories import DossierFactory, PersonalInfoFactory, UserFactory
+from tests.factories import (
+    DossierFactory,
+    PersonalInfoFactory,
+    ProgrammeFactory,
+    UserFactory,
+    commission_with,
+)
 
 
 @pytest.fixture
@@ -16,9 +22,11 @@ def staff_user(db):
 
 @pytest.fixture
 def commission_member(db):
-    """A reviewer: not staff, holds the permission to record decisions."""
+    """A reviewer: not staff, president of a commission; ``examines(programme)`` puts a
+    programme in the commission's hands (the workflow checks the member's scope)."""
     user = UserFactory()
-    user.user_permissions.add(Permission.objects.get(codename="decide_candidature"))
+    commission = commission_with(ProgrammeFactory(), presidents=[user])
+    user.examines = lambda *programmes: commission.programmes.add(*programmes)
     return user
 
 
@@ -27,6 +35,7 @@ def actor_of(staff_user, commission_member):
     """The user acting as ``kind`` on ``candidature`` (None: the system)."""
 
     def actor(kind, candidature):
+        commission_member.examines(candidature.programme)
         return {
             ActorKind.CANDIDATE: candidature.dossier.user,
             ActorKind.STAFF: staff_user,

@@ -1,6 +1,7 @@
 """The candidate's pages: offer, apply, dashboard, application, cancel, PDF copy."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -216,9 +217,31 @@ def test_favourable_decision_is_confirmed_or_withdrawn_after_a_confirm_step(
     candidature.refresh_from_db()
     assert stage_of(candidature) == stage
     assert [m.to for m in mailoutbox] == [[candidate.user.email]]
-    # The answer is final: a second one is refused with a message.
-    response = client.post(reverse("candidatures:withdraw", args=[candidature.pk]), follow=True)
+    # The same answer twice is refused with a message (a confirmed place may still be given
+    # up: test_confirmed_place_can_be_given_up_after_the_deadline).
+    response = client.post(url, follow=True)
     assert "pas possible" in response.content.decode()
+
+
+def test_confirmed_place_can_be_given_up_after_the_deadline(
+    client, candidate, time_machine, mailoutbox, django_capture_on_commit_callbacks
+):
+    from candidatures.workflow import stage_of
+
+    candidature = CandidatureFactory(dossier=candidate, confirmed=True)
+    time_machine.move_to(
+        candidature.programme.confirmation_deadline_for(candidature) + timedelta(days=3),
+        tick=False,
+    )
+    detail = client.get(reverse("candidatures:detail", args=[candidature.pk])).content.decode()
+    assert "Renoncer à ma place" in detail
+    url = reverse("candidatures:withdraw", args=[candidature.pk])
+    assert "Date limite" not in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    candidature.refresh_from_db()
+    assert stage_of(candidature) == "withdrawn" and not candidature.withdrawn_automatically
+    assert [m.to for m in mailoutbox] == [[candidate.user.email]]
 
 
 def test_answer_after_the_deadline_is_refused(client, candidate, time_machine):

@@ -48,8 +48,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _allowed_case(rule):
-    """A (source stage, actor kind) the table allows for this rule."""
-    return sorted(rule.sources)[0], sorted(rule.actors)[0]
+    """A (source stage, actor kind) the table allows for this rule, its dates binding."""
+    return sorted(rule.deadline_binds or rule.sources)[0], sorted(rule.actors)[0]
 
 
 DATED = [(event, rule) for event, rule in TRANSITIONS.items() if rule.before or rule.not_before]
@@ -131,6 +131,7 @@ def test_another_candidate_cannot_act():
 
 def test_claimed_kind_is_checked(staff_user, commission_member):
     candidature = CandidatureFactory(complete=True)
+    commission_member.examines(candidature.programme)
     with pytest.raises(ActorNotAllowed):
         candidature_decide(
             candidature=candidature,
@@ -165,6 +166,7 @@ def test_mark_incomplete_needs_a_comment(
 
 def test_waitlist_decision_needs_a_rank_and_a_waiting_list(commission_member):
     candidature = CandidatureFactory(complete=True)
+    commission_member.examines(candidature.programme)
     with pytest.raises(InvalidDecision):
         candidature_decide(
             candidature=candidature, actor=commission_member, decision="waitlisted", waitlist_rank=2

@@ -17,7 +17,7 @@ from hypothesis.stateful import (
 
 from candidatures.models import ActorKind, Candidature, CandidatureTransition, Decision, Status
 from candidatures.workflow import SERVICES, TRANSITIONS, Stage, WorkflowError, stage_of
-from tests.factories import CandidatureFactory, UserFactory, centre_staff
+from tests.factories import CandidatureFactory, centre_staff, reviewer_of
 
 # Moments, in days from the factory's "open" programme creation (see PROGRAMME_WINDOWS):
 # inside the window, after the return deadline, after publication, after confirmation.
@@ -33,8 +33,7 @@ class WorkflowMachine(RuleBasedStateMachine):
             programme__has_waiting_list=True, **{stage.value: True}
         )
         self.start = self.candidature.created_at
-        commission = UserFactory()
-        commission.user_permissions.add(*_decide_permission())
+        commission = reviewer_of(self.candidature.programme, president=True)
         self.actors = {
             ActorKind.CANDIDATE: self.candidature.dossier.user,
             ActorKind.STAFF: centre_staff(self.candidature.programme.centre),
@@ -96,12 +95,6 @@ class WorkflowMachine(RuleBasedStateMachine):
             assert c.decision == Decision.WAITLISTED
         if c.withdrawn_automatically:
             assert c.answer == "withdrawn"
-
-
-def _decide_permission():
-    from django.contrib.auth.models import Permission
-
-    return Permission.objects.filter(codename="decide_candidature")
 
 
 @pytest.mark.django_db

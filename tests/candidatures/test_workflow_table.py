@@ -28,6 +28,7 @@ EXTRA = {
     "mark_incomplete": {"comment": "Il manque le relevé de notes du S6."},
 }
 CASES = list(product(TRANSITIONS, Stage, ActorKind))
+NOT_YET_COMPLETE = {Stage.DRAFT, Stage.RECEIVED, Stage.INCOMPLETE, Stage.CANCELLED}
 
 
 def in_stage(stage: Stage):
@@ -63,9 +64,13 @@ def test_event_from_stage_by_actor(
     move_inside_dates(time_machine, rule, candidature)
     before = model_to_dict(candidature)
     allowed = kind in rule.actors and stage in rule.sources
+    # A commission member's scope is the complete applications of their programmes: on any
+    # other they are nobody, whatever the event.
+    out_of_scope = kind == ActorKind.COMMISSION and stage in NOT_YET_COMPLETE
 
     if not allowed:
-        expected = ActorNotAllowed if kind not in rule.actors else TransitionNotAllowed
+        wrong_actor = kind not in rule.actors or out_of_scope
+        expected = ActorNotAllowed if wrong_actor else TransitionNotAllowed
         with django_capture_on_commit_callbacks(execute=True), pytest.raises(expected):
             SERVICES[event](candidature=candidature, actor=actor, **EXTRA.get(event, {}))
         candidature.refresh_from_db()

@@ -1,0 +1,17 @@
+"""Reviewer URLs, under /commission/."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "commissions"
+
+urlpatterns = [
+    path("", views.application_list, name="list"),
+    path("decisions/", views.bulk, name="bulk"),
+    path("candidatures/<int:pk>/", views.application_detail, name="detail"),
+    path("candidatures/<int:pk>/avis/", views.opinion, name="opinion"),
+    path("candidatures/<int:pk>/decision/", views.decide, name="decide"),
+    path("candidatures/<int:pk>/publier/", views.publish_one, name="publish"),
+    path("pieces/<int:piece_pk>/", views.piece, name="piece"),
+]

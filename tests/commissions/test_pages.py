@@ -1,0 +1,211 @@
+"""The reviewer pages: the list (filters, sorting, pagination, a fixed number of queries),
+one application with its whole dossier and every document in the page, previous/next through
+the filtered list, opinions seen by the commission only."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from commissions.services import opinion_save
+from dossiers.summary import dossier_summary
+from tests.factories import (
+    CandidatureFactory,
+    ExperienceFactory,
+    PieceFactory,
+    PieceTypeFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+LIST_QUERIES = 5  # session, user, membership, programmes, count, page (see below)
+
+
+def page_of(client, **params):
+    return client.get(reverse("commissions:list"), params).content.decode()
+
+
+def applications(programme, count, **fields):
+    return [CandidatureFactory(programme=programme, complete=True, **fields) for _ in range(count)]
+
+
+@pytest.mark.parametrize("count", [50, 500])
+def test_the_list_costs_the_same_queries_for_50_and_500_rows(
+    client, commission, programme, member, president, count, django_assert_num_queries
+):
+    rows = applications(programme, count)
+    for candidature in rows[:20]:
+        opinion_save(actor=president, candidature=candidature, score=14, comment="Bon dossier")
+        opinion_save(actor=member, candidature=candidature, score=11)
+    client.force_login(member)
+    # session, user, "is a member", the programmes of the filter, the count, the page's rows.
+    with django_assert_num_queries(6):
+        response = client.get(reverse("commissions:list"), {"sort": "-score"})
+    page = response.content.decode()
+    assert page.count('name="selected"') == 50
+    assert "12,5/20" in page  # the average of the two opinions, French decimals
+
+
+def test_filters_and_sorting(client, commission, programme, listed_programme, member, president):
+    alice, bruno = (
+        CandidatureFactory(programme=programme, complete=True, dossier__user__last_name=name)
+        for name in ("Alvarez", "Bernard")
+    )
+    chloe = CandidatureFactory(
+        programme=listed_programme, complete=True, dossier__user__last_name="Chevalier"
+    )
+    opinion_save(actor=president, candidature=bruno, score=17)
+    opinion_save(actor=president, candidature=alice, score=9)
+    opinion_save(actor=member, candidature=alice, score=8)
+    client.force_login(member)
+    page = page_of(client)
+    assert page.index("ALVAREZ") < page.index("BERNARD") < page.index("CHEVALIER")
+    page = page_of(client, sort="-name")
+    assert page.index("CHEVALIER") < page.index("BERNARD") < page.index("ALVAREZ")
+    page = page_of(client, sort="-score")
+    assert page.index("BERNARD") < page.index("ALVAREZ") < page.index("CHEVALIER")
+    page = page_of(client, programme=listed_programme.pk)
+    assert "CHEVALIER" in page and "ALVAREZ" not in page
+    page = page_of(client, min_score=10)
+    assert "BERNARD" in page and "ALVAREZ" not in page and "CHEVALIER" not in page
+    page = page_of(client, without_my_opinion="on")
+    assert "ALVAREZ" not in page and "BERNARD" in page and "CHEVALIER" in page
+    page = page_of(client, decision="pending")
+    assert "3 candidatures" in page
+    # A wrong filter is dropped with the others kept, never a 500.
+    page = page_of(client, min_score="abc", programme=listed_programme.pk)
+    assert "CHEVALIER" in page and "ALVAREZ" not in page
+    del chloe
+
+
+def test_pagination_keeps_the_filters(client, commission, programme, member):
+    applications(programme, 55)
+    client.force_login(member)
+    page = page_of(client, sort="number")
+    assert "Page 1 sur 2" in page
+    assert "sort=number&amp;page=2" in page
+    assert page_of(client, sort="number", page=2).count('name="selected"') == 5
+
+
+def test_the_application_shows_every_section_and_every_document(
+    client, application, member, django_assert_max_num_queries
+):
+    ExperienceFactory(dossier=application.dossier, employer="Clinique des Cèdres")
+    pdf = PieceFactory(candidature=application, piece_type=PieceTypeFactory(label_fr="CV"))
+    image = PieceFactory(
+        candidature=application,
+        piece_type=PieceTypeFactory(label_fr="Photo d'identité"),
+        file__filename="photo.png",
+        file__data=b"\x89PNG fake",
+        content_type="image/png",
+        original_name="photo.png",
+    )
+    client.force_login(member)
+    with django_assert_max_num_queries(20):
+        page = client.get(reverse("commissions:detail", args=[application.pk])).content.decode()
+    for section in dossier_summary(application.dossier):
+        assert section.label in page
+    assert "Clinique des Cèdres" in page
+    assert "reviewer-piece__frame" in page
+    assert f'src="{reverse("commissions:piece", args=[pdf.pk])}"' in page
+    assert f'src="{reverse("commissions:piece", args=[image.pk])}"' in page
+    response = client.get(reverse("commissions:piece", args=[pdf.pk]))
+    assert response["Content-Disposition"].startswith("inline;")
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "no-store"
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 test"
+    assert client.get(reverse("commissions:piece", args=[image.pk]))["Content-Type"] == (
+        "image/png"
+    )
+
+
+def test_other_types_are_downloaded_not_shown(client, application, member):
+    odd = PieceFactory(candidature=application, content_type="text/html", original_name="x.html")
+    client.force_login(member)
+    response = client.get(reverse("commissions:piece", args=[odd.pk]))
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Content-Type"] == "application/octet-stream"
+
+
+def test_pieces_still_being_scanned_are_not_served(client, application, member):
+    scanning = PieceFactory(candidature=application, status="pending_scan")
+    client.force_login(member)
+    assert client.get(reverse("commissions:piece", args=[scanning.pk])).status_code == 404
+
+
+def test_previous_and_next_follow_the_filtered_list(
+    client, commission, programme, listed_programme, member
+):
+    first, second, third = (
+        CandidatureFactory(programme=programme, complete=True, dossier__user__last_name=name)
+        for name in ("Aubert", "Blanc", "Colin")
+    )
+    CandidatureFactory(programme=listed_programme, complete=True, dossier__user__last_name="Bzz")
+    client.force_login(member)
+    query = f"programme={programme.pk}&sort=name"
+    page = client.get(f"{reverse('commissions:detail', args=[second.pk])}?{query}")
+    html = page.content.decode()
+    query_html = query.replace("&", "&amp;")
+    assert f'href="{reverse("commissions:detail", args=[first.pk])}?{query_html}"' in html
+    assert f'href="{reverse("commissions:detail", args=[third.pk])}?{query_html}"' in html
+    assert 'rel="prev"' in html and 'rel="next"' in html
+    assert "Candidature 2 sur 3 dans la liste" in html
+    last = client.get(f"{reverse('commissions:detail', args=[third.pk])}?{query}").content
+    assert b'rel="next"' not in last
+
+
+def test_opinions_are_read_by_the_commission_only(client, application, member, president):
+    opinion_save(actor=member, candidature=application, score=13, comment="Projet solide")
+    client.force_login(president)
+    assert (
+        "Projet solide"
+        in client.get(reverse("commissions:detail", args=[application.pk])).content.decode()
+    )
+    client.force_login(application.dossier.user)
+    page = client.get(reverse("candidatures:detail", args=[application.pk])).content.decode()
+    assert "Projet solide" not in page and "13/20" not in page
+
+
+def test_a_member_saves_changes_and_removes_their_opinion(client, application, member):
+    client.force_login(member)
+    url = reverse("commissions:opinion", args=[application.pk])
+    client.post(url, {"score": "15", "comment": "Motivé", "q": "sort=name"})
+    opinion = application.commission_opinions.get()
+    assert (opinion.score, opinion.comment, opinion.author) == (15, "Motivé", member)
+    response = client.post(url, {"score": "25"}, follow=True)
+    assert "inférieure ou égale à 20" in response.content.decode()
+    assert application.commission_opinions.get().score == 15
+    client.post(url, {"score": "", "comment": ""})
+    assert not application.commission_opinions.exists()
+
+
+def test_the_list_works_with_the_keyboard_alone(client, application, member):
+    """Every control is a native link, button or field with its label (no click-only
+    widget); previous/next have access keys."""
+    client.force_login(member)
+    page = client.get(reverse("commissions:list")).content.decode()
+    assert f'<label class="fr-label" for="select-{application.pk}">' in page
+    other = CandidatureFactory(programme=application.programme, complete=True)
+    detail = client.get(reverse("commissions:detail", args=[other.pk])).content.decode()
+    assert 'accesskey="p"' in detail or 'accesskey="n"' in detail
+
+
+def test_a_user_with_nothing_to_examine_gets_404(client, db):
+    client.force_login(UserFactory())
+    assert client.get(reverse("commissions:list")).status_code == 404
+
+
+def test_queries_do_not_grow_with_opinions(client, application, member, president):
+    opinion_save(actor=president, candidature=application, score=10)
+    client.force_login(member)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("commissions:list"))
+    for user in [UserFactory() for _ in range(5)]:
+        application.programme.commissions.first().memberships.create(user=user)
+        opinion_save(actor=user, candidature=application, score=12)
+    with CaptureQueriesContext(connection) as more:
+        client.get(reverse("commissions:list"))
+    assert len(more) == len(few)
