@@ -618,10 +618,11 @@ def _promoted(c, now):
     c.decision = Decision.FAVOURABLE
     c.waitlist_rank = None
     c.decision_published_at = now
-    # A fixed deadline may be past or days away: the promoted candidate gets time.
+    # Days after publication restart from now; a fixed date may be past or days away, so the
+    # promoted candidate gets their own.
     fresh = now + timedelta(days=settings.WAITLIST_PROMOTION_DAYS)
-    deadline = c.programme.confirmation_deadline_for(c)
-    if deadline is not None and deadline < fresh:
+    fixed = c.confirmation_deadline_override or c.programme.confirmation_deadline
+    if fixed is not None and fixed < fresh:
         c.confirmation_deadline_override = fresh
 
 

@@ -9,9 +9,9 @@ app_name = "commissions"
 urlpatterns = [
     path("", views.application_list, name="list"),
     path("decisions/", views.bulk, name="bulk"),
-    path("candidatures/<int:pk>/", views.application_detail, name="detail"),
-    path("candidatures/<int:pk>/avis/", views.opinion, name="opinion"),
-    path("candidatures/<int:pk>/decision/", views.decide, name="decide"),
-    path("candidatures/<int:pk>/publier/", views.publish_one, name="publish"),
+    path("dossiers/<int:pk>/", views.application_detail, name="detail"),
+    path("dossiers/<int:pk>/avis/", views.opinion, name="opinion"),
+    path("dossiers/<int:pk>/decision/", views.decide, name="decide"),
+    path("dossiers/<int:pk>/publier/", views.publish_one, name="publish"),
     path("pieces/<int:piece_pk>/", views.piece, name="piece"),
 ]

@@ -5,6 +5,8 @@ loaded through ``Candidature.objects.for_reviewer``: anything else answers 404."
 
 from functools import wraps
 
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -294,9 +296,10 @@ def bulk(request):
 
 @reviewer_required
 @xframe_options_sameorigin
+@csp_replace({"frame-ancestors": [SELF]})
 def piece(request, piece_pk):
     """A document of an application the member reviews, shown in the page (PDF and images)
-    or else downloaded; never cached, never sniffed."""
+    or else downloaded; never cached, never sniffed. Only our own pages may frame it."""
     document = get_object_or_404(selectors.reviewer_pieces(request.user), pk=piece_pk)
     try:
         handle = document.file.open("rb")

@@ -187,7 +187,7 @@ def test_the_list_works_with_the_keyboard_alone(client, application, member):
     widget); previous/next have access keys."""
     client.force_login(member)
     page = client.get(reverse("commissions:list")).content.decode()
-    assert f'<label class="fr-label" for="select-{application.pk}">' in page
+    assert f'for="select-{application.pk}"><span class="fr-sr-only">Choisir' in page
     other = CandidatureFactory(programme=application.programme, complete=True)
     detail = client.get(reverse("commissions:detail", args=[other.pk])).content.decode()
     assert 'accesskey="p"' in detail or 'accesskey="n"' in detail

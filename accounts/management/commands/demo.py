@@ -15,6 +15,7 @@ DEMO_MODULES = [
     "pieces.demo",
     "pieces.demo_backoffice",
     "ent.demo",
+    "commissions.demo",
 ]
 
 
