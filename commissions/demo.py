@@ -110,6 +110,7 @@ def _apply(programme, staff, login, first, last, civility):
             birth_country="FR",
             birth_town="Toulouse",
             nationality="FR",
+            phone="+33561000009",
         )
         Address.objects.create(dossier=dossier, line1="3 place du Capitole", country="FR")
         Baccalaureate.objects.create(dossier=dossier, kind=BacKind.NONE)
