@@ -20,10 +20,10 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from candidatures.models import Candidature, Event
-from ecandidat.scoping import reviewer_user
 from candidatures.workflow import Stage, stage_of
 from dossiers.summary import dossier_summary
 from ecandidat.errors import DomainError
+from ecandidat.scoping import reviewer_user
 
 from . import selectors, services
 from .forms import DecisionForm, FilterForm, OpinionForm
