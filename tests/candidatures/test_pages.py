@@ -233,6 +233,7 @@ def test_confirmed_place_can_be_given_up_after_the_deadline(
         candidature.programme.confirmation_deadline_for(candidature) + timedelta(days=3),
         tick=False,
     )
+    client.force_login(candidate.user)  # the session ran out during the travel
     detail = client.get(reverse("candidatures:detail", args=[candidature.pk])).content.decode()
     assert "Renoncer à ma place" in detail
     url = reverse("candidatures:withdraw", args=[candidature.pk])

@@ -208,6 +208,7 @@ def test_the_candidate_downloads_the_letter_once_published(
     from candidatures.workflow import candidature_publish
 
     candidature_publish(candidature=application, actor=president, actor_kind="commission")
+    client.force_login(application.dossier.user)  # the session ran out during the travel
     page = client.get(reverse("candidatures:detail", args=[application.pk])).content.decode()
     assert url in page
     response = client.get(url)
