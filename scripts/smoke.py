@@ -598,22 +598,30 @@ def operator_closes_the_window(staff, programme_code: str):
 
 
 def commission_decides_and_publishes(stack: Stack, pk: int):
-    """No page enters or publishes decisions yet (the commission pages are issue 11): the
-    workflow's own services are called from `manage.py shell`, as a commission member, and
-    that is said here and in the log. Everything after (mail, letter, confirmation) is real."""
+    """The commission pages exist (issue 11) but this run does not drive them yet: the staff
+    member is made president of a commission examining the programme, then the workflow's
+    own services are called from `manage.py shell` as that president (the workflow checks the
+    reviewer's scope), and that is said here and in the log. Everything after (mail, letter,
+    confirmation) is real."""
     code = (
         "from accounts.models import User; from candidatures import workflow;"
         "from candidatures.models import Candidature, Decision;"
         "from candidatures.models import ActorKind;"
+        "from commissions.models import Commission, CommissionMember;"
         f"staff = User.objects.get(email={STAFF[0]!r});"
         f"c = Candidature.objects.get(pk={pk});"
+        "commission, _ = Commission.objects.get_or_create("
+        " name='Commission smoke', centre=c.programme.centre);"
+        "commission.programmes.add(c.programme);"
+        "CommissionMember.objects.get_or_create("
+        " commission=commission, user=staff, defaults={'is_president': True});"
         "workflow.candidature_decide(candidature=c, actor=staff, decision=Decision.FAVOURABLE,"
         " actor_kind=ActorKind.COMMISSION);"
         "workflow.candidature_publish(candidature=c, actor=staff, actor_kind=ActorKind.COMMISSION)"
     )
     stack.shell(code)
-    step("NO PAGE YET (issue 11): favourable decision entered and published with the workflow")
-    step("  services from `manage.py shell`, as a commission member")
+    step("NOT THROUGH THE PAGES YET: favourable decision entered and published with the workflow")
+    step("  services from `manage.py shell`, as the president of the programme's commission")
 
 
 def candidate_reads_decision_and_confirms(stack: Stack, page, pk: int):
