@@ -125,8 +125,6 @@ def candidature_send_reminder(*, candidature: Candidature, actor, actor_kind=Non
     """Staff remind a candidate whose application is still a draft or incomplete of the
     return deadline, with what is still missing. One reminder per application per day, however
     often it is asked (the outbox's idempotency key)."""
-    from notifications.services import notify
-
     from . import mail, workflow
     from .selectors import missing_items
 
@@ -143,12 +141,12 @@ def candidature_send_reminder(*, candidature: Candidature, actor, actor_kind=Non
             context["missing_items"] = missing_items([locked]).get(locked.pk, [])
             context["incomplete"] = stage == workflow.Stage.INCOMPLETE
         today = timezone.localdate().isoformat()
-        notify(
+        # The same door as the scheduled reminders: the centre's template and copy rules.
+        mail.notify_candidate(
+            candidature=locked,
             event="return_deadline_reminder",
-            recipient=user,
             context=context,
-            object_key=f"candidature:{locked.pk}:reminder:{today}",
-            centre_id=locked.programme.centre_id,
+            key=f"reminder:{today}",
         )
         audit_record(actor=actor, action="reminder.send", obj=locked)
 
