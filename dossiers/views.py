@@ -10,6 +10,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ecandidat.ratelimits import DOSSIER_INE, rate_limit_consume, rate_limit_message
+
 from .access import candidate_required
 from .forms import (
     AddressForm,
@@ -145,13 +147,18 @@ def single_section(request, section, edit=False, *, dossier):
             "first_names": user.first_name,
             "birth_date": user.birth_date,
         }
+    ine = getattr(obj, "ine", "")  # before the form writes what was typed on the instance
     form = SINGLE_FORMS[section](
         request.POST or None,
         instance=obj,
         initial=initial,
         locked_fields=dossier.locked_fields(section) if obj is not None else (),
     )
-    if request.method == "POST" and form.is_valid():
+    status = 200
+    if request.method == "POST" and form.is_valid() and _ine_over_limit(request, form, ine):
+        form.add_error("ine", rate_limit_message(DOSSIER_INE))
+        status = 429
+    elif request.method == "POST" and form.is_valid():
         try:
             section_save(
                 dossier=dossier, actor=request.user, section=section, data=form.section_data()
@@ -181,7 +188,17 @@ def single_section(request, section, edit=False, *, dossier):
         request,
         "dossiers/section_form.html",
         _context(dossier, section, form=form, action=reverse(f"dossiers:{section}_edit")),
+        status=status,
     )
+
+
+def _ine_over_limit(request, form, stored_ine: str) -> bool:
+    """A new INE is checked against every other dossier and the page says when one holds it:
+    counted (per account and address) so the page cannot be used to test INEs in bulk."""
+    ine = form.cleaned_data.get("ine") or ""
+    if not ine or ine == stored_ine:
+        return False
+    return not rate_limit_consume(request, action=DOSSIER_INE)
 
 
 @candidate_required

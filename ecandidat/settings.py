@@ -401,7 +401,8 @@ STUDENT_RECORDS_FIXTURE = env.str(
 STUDENT_RECORDS_URL = env.str("STUDENT_RECORDS_URL", default="")
 STUDENT_RECORDS_TOKEN = env.str("STUDENT_RECORDS_TOKEN", default="")
 STUDENT_RECORDS_TIMEOUT = env.float("STUDENT_RECORDS_TIMEOUT", default=5.0)
-ACCOUNT_RATE_LIMITS["ine_signup"] = "5/h/ip,5/h/key"
+# The INE sign-up asks the student records: per client address and per INE typed.
+ACCOUNT_RATE_LIMITS["ine_signup"] = env.str("RATE_LIMIT_INE_SIGNUP", default="5/h/ip,5/h/key")
 
 # --- Dossiers -------------------------------------------------------------------------------
 # Phone numbers typed without a prefix are French ones.
@@ -484,6 +485,14 @@ CONTENT_SECURITY_POLICY = {
 # X-Forwarded-For, the client is the N-th address from the right; 0 (direct exposure) ignores
 # the header, which any client can write.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+# The candidate's own actions (ecandidat/ratelimits.py), "amount/period/per" as allauth's,
+# per account ("user") and per client address ("ip"; generous: a school's pupils may share
+# one). The INE change of a dossier says whether another dossier holds that INE.
+CANDIDATE_RATE_LIMITS = {
+    "dossier_ine": env.str("RATE_LIMIT_DOSSIER_INE", default="10/h/user,30/h/ip"),
+    "piece_upload": env.str("RATE_LIMIT_PIECE_UPLOAD", default="60/h/user,300/h/ip"),
+    "submit": env.str("RATE_LIMIT_SUBMIT", default="10/h/user,60/h/ip"),
+}
 
 LOGGING = {
     "version": 1,

@@ -23,6 +23,13 @@ from candidatures.workflow import (
 )
 from dossiers.models import Section
 from dossiers.selectors import missing_sections
+from ecandidat.ratelimits import (
+    PIECE_UPLOAD,
+    SUBMIT,
+    rate_limit_consume,
+    rate_limit_message,
+    too_many_requests,
+)
 
 from . import antivirus, selectors, services
 from .files import UploadRejected, check_upload, merge_to_pdf
@@ -66,6 +73,7 @@ def upload(request, pk, type_pk):
     requirement = _requirement(candidature, type_pk)
     limit = megabytes(settings.PIECES_MAX_UPLOAD_BYTES)
     form = UploadForm(limit_mb=limit)
+    status = 200
     if request.method == "GET":
         try:
             services.piece_check_editable(
@@ -81,6 +89,10 @@ def upload(request, pk, type_pk):
             form.is_valid()
             form.errors.pop("files", None)  # "choose a file": the refused one was dropped
             form.add_error("files", _message(next(iter(refused.values()))))
+        elif form.is_valid() and not rate_limit_consume(request, action=PIECE_UPLOAD):
+            # Counted before the checks and the rewrite, the work the limit protects.
+            form.add_error("files", rate_limit_message(PIECE_UPLOAD))
+            status = 429
         elif form.is_valid():
             try:
                 clean = _clean(form.cleaned_data["files"])
@@ -112,6 +124,7 @@ def upload(request, pk, type_pk):
             "piece": current,
             "form": form,
         },
+        status=status,
     )
 
 
@@ -206,6 +219,13 @@ def submit(request, pk):
     """A confirmation step that says nothing can change afterwards; the workflow decides."""
     candidature = _own(request, pk)
     if request.method == "POST":
+        if not rate_limit_consume(request, action=SUBMIT):
+            return too_many_requests(
+                request,
+                action=SUBMIT,
+                back_url=reverse("candidatures:detail", args=[candidature.pk]),
+                back_label=_("Back to my application"),
+            )
         service = (
             candidature_resubmit
             if stage_of(candidature) == Stage.INCOMPLETE
