@@ -100,7 +100,8 @@ def _table_rows(export):
     columns = [BY_KEY[key] for key in export.columns if key in BY_KEY]
     types, asked = _piece_types(export) if PIECES in export.columns else ([], {})
     missing = str(PieceStatus.MISSING.label)
-    header = [str(column.label) for column in columns] + [t.label for t in types]
+    # Document types are named by staff: their labels are text a spreadsheet may run too.
+    header = [str(column.label) for column in columns] + [safe_cell(t.label) for t in types]
     yield header
     done = 0
     for rows, size in _chunks(export):
