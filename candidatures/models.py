@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dossiers.models import REQUIRABLE_SECTIONS, Dossier
 
@@ -366,7 +367,10 @@ class Candidature(models.Model):
         verbose_name=_("programme"),
     )
     status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+        pgettext_lazy("application", "status"),
+        max_length=12,
+        choices=Status.choices,
+        default=Status.DRAFT,
     )
     decision = models.CharField(
         _("decision"), max_length=12, choices=Decision.choices, blank=True, default=""
