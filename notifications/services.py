@@ -32,6 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .events import Event
+from .message import OutboxMessage
 from .models import Outbox, OutboxAttachment, Status
 from .rendering import render
 
@@ -269,7 +270,7 @@ def _send(message) -> None:
 
 
 def build_message(row: Outbox) -> EmailMultiAlternatives:
-    message = EmailMultiAlternatives(
+    message = OutboxMessage(
         subject=row.subject,
         body=row.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
