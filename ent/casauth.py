@@ -40,6 +40,10 @@ logger = logging.getLogger(__name__)
 
 PROVIDER = "cas"
 PENDING_LINK_SESSION_KEY = "ent_pending_link"
+# Set when the session was opened through the CAS server: signing out then ends the CAS session
+# too (``cas_logout_url``), or the next person at a shared computer would be signed in again by
+# the CAS server's own cookie.
+CAS_SESSION_KEY = "ent_cas_signed_in"
 # A CAS service ticket lives seconds; remembering used ones for a day is plenty.
 USED_TICKET_SECONDS = 24 * 3600
 
@@ -118,10 +122,22 @@ class CasLoginView(LoginView):
             if reason == "link":
                 return redirect("ent:link")
             return failure_page(request, reason, status=502 if reason == "unreachable" else 403)
+        # Before the login: a staff member's TOTP stage ends the login in a later request, and
+        # Django keeps the session's data when it cycles the key.
+        request.session[CAS_SESSION_KEY] = True
         response = perform_login(request, user, redirect_url=next_page)
         if request.user.is_authenticated:
             remember_ticket(request, ticket)
         return response
+
+
+def cas_logout_url(request, redirect_url: str) -> str | None:
+    """The CAS server's logout, coming back to ``redirect_url``, when this session was opened
+    through CAS; None otherwise."""
+    if not cas_enabled() or not request.session.get(CAS_SESSION_KEY):
+        return None
+    service = request.build_absolute_uri(redirect_url)
+    return get_cas_client(service_url=service, request=request).get_logout_url(service)
 
 
 def remember_ticket(request, ticket: str) -> None:

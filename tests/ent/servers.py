@@ -86,6 +86,7 @@ class CasState:
         self.delay = 0.0
         self.broken = False
         self.validations = 0
+        self.logouts = []  # the service each logout came back to
 
     def issue(self, login: str, service: str) -> str:
         ticket = f"ST-{secrets.token_urlsafe(16)}"
@@ -123,6 +124,9 @@ class CasHandler(_Handler):
             else:
                 body = cas_success_xml(issued[0], self.state.people[issued[0]])
             return self.send(200, body, "application/xml; charset=utf-8")
+        if path == "/cas/logout":
+            self.state.logouts.append(query.get("service", ""))
+            return self.redirect(query["service"]) if "service" in query else self.send(200)
         return self.send(404)
 
 

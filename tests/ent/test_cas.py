@@ -2,6 +2,7 @@
 and validates the ticket over HTTP (CAS 3 XML with attributes)."""
 
 import pytest
+import requests
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.urls import reverse
@@ -199,3 +200,31 @@ def test_buttons_show_on_sign_in_and_home_pages_only_when_configured(client, cas
     for url in ("/", reverse("account_login")):
         assert "Se connecter avec l’ENT" not in client.get(url).content.decode()
     assert client.get(reverse("ent:cas_login")).status_code == 404
+
+
+def test_signing_out_of_a_cas_session_signs_out_of_the_cas_server_too(client, cas_server):
+    """Before, only our session ended: at a shared computer the CAS server's own cookie signed
+    the next person in as the previous student."""
+    cas_sign_in(client)
+
+    response = client.post(reverse("account_logout"))
+
+    assert "_auth_user_id" not in client.session
+    assert response.status_code == 302
+    assert response["Location"] == (
+        f"{cas_server.url}/cas/logout?service=http%3A%2F%2Ftestserver%2F"
+    )
+    back = requests.get(response["Location"], allow_redirects=False, timeout=5)
+    assert cas_server.logouts == ["http://testserver/"]
+    assert back.headers["Location"] == "http://testserver/"
+
+
+def test_signing_out_of_a_password_session_stays_here(client, cas_server):
+    user = UserFactory()
+    client.post(reverse("account_login"), {"login": user.email, "password": DEFAULT_PASSWORD})
+    assert int(client.session["_auth_user_id"]) == user.pk
+
+    response = client.post(reverse("account_logout"))
+
+    assert response["Location"] == "/"
+    assert cas_server.logouts == []
