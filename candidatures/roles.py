@@ -21,8 +21,25 @@ CENTRE_STAFF_PERMISSIONS = {
     ("pieces", "requiredpiece"): ["view", "add", "change", "delete"],
     ("dossiers", "dossier"): ["view"],
     ("notifications", "mailtemplate"): ["view", "add", "change"],
+    # Their centres' commissions and admission letters (commissions.admin scopes them); the
+    # reasons offered with an unfavourable decision are shared, changed centrally.
+    ("commissions", "commission"): ["view", "add", "change", "delete"],
+    ("commissions", "commissionmember"): ["view", "add", "change", "delete"],
+    ("commissions", "admissionletter"): ["view", "add", "change", "delete"],
+    ("commissions", "unfavourablereason"): ["view"],
 }
-CENTRAL_APPS = ["candidatures", "pieces", "dossiers", "notifications", "audit", "accounts"]
+CENTRAL_APPS = [
+    "candidatures",
+    "pieces",
+    "dossiers",
+    "notifications",
+    "audit",
+    "accounts",
+    "commissions",
+    "exports",
+    "jobs",
+    "ent",
+]
 
 
 def ensure_groups(group_model, permission_model):
@@ -38,7 +55,23 @@ def ensure_groups(group_model, permission_model):
     central, _ = group_model.objects.get_or_create(name=CENTRAL)
     central.permissions.add(
         *permission_model.objects.filter(content_type__app_label__in=CENTRAL_APPS).exclude(
-            codename="decide_candidature"  # the commission's, not the administration's
+            # The commission's, not the administration's; running a job now is given to a
+            # named operator on top of the role (docs/jobs.md).
+            codename__in=["decide_candidature", "run_jobs"]
         )
     )
     return staff, central
+
+
+def ensure_groups_after_migrate(sender, using="default", **kwargs):
+    """post_migrate: the groups follow the permissions of apps added after the data migration
+    (commissions, exports, jobs, ent came later and the groups had none of theirs, so only a
+    superuser could manage commissions or run a job). The other apps' permissions are created
+    first: this runs for the candidatures app, before theirs."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
+    ensure_groups(Group, Permission)
