@@ -9,8 +9,13 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from candidatures.roles import CENTRAL, CENTRE_STAFF
-from tests.factories import CentreFactory, ProgrammeFactory, central_admin, centre_staff
-from tests.factories import commission_with
+from tests.factories import (
+    CentreFactory,
+    ProgrammeFactory,
+    central_admin,
+    centre_staff,
+    commission_with,
+)
 
 pytestmark = pytest.mark.django_db
 
