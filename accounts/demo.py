@@ -1,6 +1,7 @@
 """Demo accounts: a staff user and activated candidates. Idempotent."""
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.utils import timezone
 
 from .models import User
@@ -24,10 +25,29 @@ def _ensure(email, password, **fields):
     return user
 
 
+def authenticator(user) -> str:
+    """What to print after a staff or reviewer login. Where the TOTP authenticator is required
+    (production settings), the account gets one now, with a fresh random secret printed once
+    for the operator's authenticator app: the demo then acts as staff through the same door
+    production opens (``ecandidat.scoping``), and a public demo password alone opens
+    nothing (nobody can sign in with it and set up an authenticator of their own)."""
+    if not settings.STAFF_MFA_REQUIRED:
+        return ""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        return " (TOTP authenticator already set up)"
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return f" (TOTP secret {secret})"
+
+
 def populate():
     """Returns the logins to print."""
     staff = _ensure(STAFF[0], STAFF[1], is_staff=True, is_superuser=True, first_name="Gestion")
-    lines = [f"superuser (every right; MFA off in the demo): {staff.email} / {STAFF[1]}"]
+    mfa = authenticator(staff) or " (MFA off in the embedded demo)"
+    lines = [f"superuser (every right): {staff.email} / {STAFF[1]}{mfa}"]
     for email, first, last, civility, birth in CANDIDATES:
         user = _ensure(
             email,

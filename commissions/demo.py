@@ -10,7 +10,7 @@ import datetime
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from accounts.demo import CANDIDATE_PASSWORD, STAFF, _ensure
+from accounts.demo import CANDIDATE_PASSWORD, STAFF, _ensure, authenticator
 from accounts.models import User
 from candidatures.demo import FORMATION_CONTINUE, PSYCHOLOGY
 from candidatures.models import Campaign, Candidature, Centre, Programme
@@ -34,6 +34,7 @@ REVIEWER_PASSWORD = "demo-commission-2026"  # noqa: S105 (public demo login)
 PRESIDENT = ("presidente.psycho@demo.ecandidat.localhost", "Paule", "Roussel")
 MEMBER = ("membre.psycho@demo.ecandidat.localhost", "Marc", "Lefèvre")
 OTHER = ("president.fc@demo.ecandidat.localhost", "Olivier", "Garnier")
+OTHER_MEMBER = ("membre.fc@demo.ecandidat.localhost", "Claire", "Dupuis")
 APPLICANTS = [
     ("ines.moreau", "Inès", "Moreau", "mme"),
     ("hugo.lambert", "Hugo", "Lambert", "m"),
@@ -62,8 +63,9 @@ LETTER_EN = (
 
 
 def _reviewer(email, first, last):
+    """The account and what to print after its login (its TOTP secret where required)."""
     user = _ensure(email, REVIEWER_PASSWORD, first_name=first, last_name=last)
-    return user
+    return user, authenticator(user)
 
 
 def _programme(campaign, centre, now) -> Programme:
@@ -167,7 +169,7 @@ def populate():
             "signatory_title": "Directrice de l'UFR de Psychologie",
         },
     )
-    president, member = _reviewer(*PRESIDENT), _reviewer(*MEMBER)
+    (president, president_mfa), (member, member_mfa) = _reviewer(*PRESIDENT), _reviewer(*MEMBER)
     commission, _created = Commission.objects.get_or_create(
         centre=psychology, name="Commission du master de psychologie clinique"
     )
@@ -183,13 +185,23 @@ def populate():
         centre=formation_continue, name="Commission des formations diplômantes"
     )
     other.programmes.add(*Programme.objects.filter(campaign=campaign, centre=formation_continue))
+    (other_president, other_mfa), (other_member, other_member_mfa) = (
+        _reviewer(*OTHER),
+        _reviewer(*OTHER_MEMBER),
+    )
     CommissionMember.objects.update_or_create(
-        commission=other, user=_reviewer(*OTHER), defaults={"is_president": True}
+        commission=other, user=other_president, defaults={"is_president": True}
+    )
+    CommissionMember.objects.update_or_create(
+        commission=other, user=other_member, defaults={"is_president": False}
     )
     return [
-        f"commission president: {PRESIDENT[0]} / {REVIEWER_PASSWORD} (/commission/)",
-        f"commission member: {MEMBER[0]} / {REVIEWER_PASSWORD}",
-        f"another commission's president: {OTHER[0]} / {REVIEWER_PASSWORD}",
+        f"commission president (/commission/): {PRESIDENT[0]} / {REVIEWER_PASSWORD}"
+        + president_mfa,
+        f"commission member: {MEMBER[0]} / {REVIEWER_PASSWORD}{member_mfa}",
+        f"another commission's president ({FORMATION_CONTINUE}): {OTHER[0]} / "
+        f"{REVIEWER_PASSWORD}{other_mfa}",
+        f"another commission's member: {OTHER_MEMBER[0]} / {REVIEWER_PASSWORD}{other_member_mfa}",
         f"{len(applicants)} complete applications to {programme} waiting for decisions, "
         f"candidates {', '.join(a.split('@')[0] for a in applicants)} / {CANDIDATE_PASSWORD}",
     ]

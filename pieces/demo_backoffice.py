@@ -9,6 +9,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from accounts.demo import authenticator
 from accounts.models import User
 from candidatures import workflow
 from candidatures.demo import FORMATION_CONTINUE, PSYCHOLOGY
@@ -62,13 +63,18 @@ def _staff():
         CENTRAL[0], STAFF_PASSWORD, is_staff=True, first_name=CENTRAL[1], last_name=CENTRAL[2]
     )
     central.groups.add(Group.objects.get(name="Scolarité centrale"))
-    lines = [f"central administration (every centre): {central.email} / {STAFF_PASSWORD}"]
+    lines = [
+        f"central administration (every centre): {central.email} / {STAFF_PASSWORD}"
+        + authenticator(central)
+    ]
     for email, first, last, centre_name in CENTRE_STAFF:
         user = _account(email, STAFF_PASSWORD, is_staff=True, first_name=first, last_name=last)
         user.groups.add(Group.objects.get(name="Gestionnaires de centre"))
         centre = Centre.objects.get(name=centre_name)
         centre.staff.add(user)
-        lines.append(f"centre staff ({centre_name} only): {email} / {STAFF_PASSWORD}")
+        lines.append(
+            f"centre staff ({centre_name} only): {email} / {STAFF_PASSWORD}" + authenticator(user)
+        )
     return lines, central, user
 
 
