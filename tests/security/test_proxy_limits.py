@@ -7,23 +7,17 @@ Debian's nginx package; in CI a missing nginx is a failure (.ci/run installs it)
 
 import os
 import re
-import shutil
 import socket
-import subprocess
 import threading
 import time
 from pathlib import Path
 
 import pytest
 
+from tests.servers import Nginx, free_port, nginx_binary
+
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = (ROOT / "deploy" / "nginx.conf").read_text()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Upstream(threading.Thread):
@@ -67,51 +61,18 @@ class Upstream(threading.Thread):
 
 @pytest.fixture
 def proxy(tmp_path):
-    nginx = shutil.which("nginx") or (
-        "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
-    )
-    if not nginx:
+    if not nginx_binary():
         if os.environ.get("CI"):
             pytest.fail("nginx is missing: .ci/run installs Debian's nginx-light package")
         pytest.skip("nginx is not installed (apt-get install nginx-light)")
     upstream = Upstream()
     upstream.start()
     port = free_port()
-    conf = SHIPPED.replace("server web:8000;", f"server 127.0.0.1:{upstream.port};")
-    conf = conf.replace("listen 8000;", f"listen 127.0.0.1:{port};")
-    conf = conf.replace("worker_processes auto;", "worker_processes 1;")
-    assert f"127.0.0.1:{upstream.port}" in conf and f"127.0.0.1:{port}" in conf
-    for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        conf = conf.replace("http {", f"http {{\n    {name}_temp_path {tmp_path}/{name};", 1)
-    path = tmp_path / "nginx.conf"
-    path.write_text(conf)
-    process = subprocess.Popen(
-        [
-            nginx,
-            "-p",
-            str(tmp_path),
-            "-c",
-            str(path),
-            "-e",
-            str(tmp_path / "error.log"),
-            "-g",
-            f"daemon off; pid {tmp_path}/nginx.pid; user root;",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    else:
-        process.kill()
-        pytest.fail(process.stderr.read().decode())
+    nginx = Nginx(tmp_path, upstreams=[f"127.0.0.1:{upstream.port}"], port=port)
+    assert f"127.0.0.1:{upstream.port}" in nginx.conf and f"127.0.0.1:{port}" in nginx.conf
+    nginx.start()
     yield port, upstream
-    process.terminate()
-    process.wait(timeout=10)
+    nginx.stop()
     upstream.sock.close()
 
 
