@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 TEMPLATES := templates $(wildcard */templates)
 
-.PHONY: install run test check messages makemessages format bench smoke
+.PHONY: install run test check messages makemessages format bench smoke two-hosts
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,12 @@ check: install
 # The production stack without Docker, driven end to end (scripts/smoke.py says what it needs).
 smoke: install
 	$(PY) scripts/smoke.py
+
+# The same stack with two gunicorn instances behind nginx (docs/operations.md, "Scale past one
+# machine"): sessions, rate limits, uploads and the outbox across both, and the throughput.
+# Same environment as smoke; not run by CI.
+two-hosts: install
+	$(PY) scripts/two_hosts.py
 
 format: install
 	$(VENV)/bin/ruff check --fix .
