@@ -63,10 +63,20 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **fields)
 
     def create_superuser(self, email, password=None, **fields):
+        """``manage.py createsuperuser``: the operator types the address on the server, so it
+        is recorded as verified (allauth refuses to sign in an address it has not seen
+        verified: the first staff account could not sign in at all)."""
+        from allauth.account.models import EmailAddress
+
         fields.setdefault("is_staff", True)
         fields.setdefault("is_superuser", True)
         fields.setdefault("activated_at", timezone.now())
-        return self._create_user(email, password, **fields)
+        with transaction.atomic(using=self._db):
+            user = self._create_user(email, password, **fields)
+            EmailAddress.objects.using(self._db).create(
+                user=user, email=user.email, verified=True, primary=True
+            )
+        return user
 
 
 class User(AbstractBaseUser, PermissionsMixin):

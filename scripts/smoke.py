@@ -45,7 +45,8 @@ from stack import (  # noqa: E402 (the script's folder first)
 from tests.browser import CHROMIUM_ARGS, chromium_path  # noqa: E402
 
 CANDIDATE = {"email": "ines.lefevre@smoke.example.org", "password": "un-mot-de-passe-solide"}
-STAFF = ("gestionnaire@demo.ecandidat.localhost", "demo-gestionnaire-2026")  # accounts.demo
+# The first staff account, made as README's production section says (createsuperuser).
+OPERATOR = ("exploitation@smoke.example.org", "operateur-du-smoke-2026")
 # commissions.demo: the commission examining the formation continue programmes.
 MEMBER = ("membre.fc@demo.ecandidat.localhost", "demo-commission-2026")
 PRESIDENT = ("president.fc@demo.ecandidat.localhost", "demo-commission-2026")
@@ -54,6 +55,10 @@ FAILURE_DIR = ROOT / "var" / "smoke-failure"
 
 def start_stack(stack: Stack):
     collect = start_services(stack)
+    stack.manage(
+        "createsuperuser", "--noinput", "--email", OPERATOR[0],
+        env={"DJANGO_SUPERUSER_PASSWORD": OPERATOR[1]},
+    )  # fmt: skip
     # The offer an operator would load: manage.py demo (campaign, programmes, document types,
     # staff and commission accounts) with the production settings like every process here,
     # while the rest starts.
@@ -71,7 +76,7 @@ def start_stack(stack: Stack):
     )
     stack.secrets = demo_secrets(stack, demo)
     check(
-        {STAFF[0], MEMBER[0], PRESIDENT[0]} <= set(stack.secrets),
+        {MEMBER[0], PRESIDENT[0]} <= set(stack.secrets),
         f"no TOTP secret printed for the run's staff and reviewers: {sorted(stack.secrets)}",
     )
     step(f"offer loaded by manage.py demo; {len(stack.secrets)} staff and reviewer accounts,")
@@ -285,11 +290,29 @@ def signs_in_with_totp(page, login: tuple[str, str], secret: str, who: str):
     step(f"{who} signed in with password and TOTP code ({login[0]})")
 
 
-def staff_signs_in_with_totp(stack: Stack, page):
-    signs_in_with_totp(page, STAFF, stack.secrets[STAFF[0]], "staff")
+def operator_sets_up_totp_and_signs_in(stack: Stack, page):
+    """The account createsuperuser made has no authenticator: production sends it to set one
+    up (after confirming the password, allauth's reauthentication) before the admin opens;
+    the code comes from the secret the page shows, as an authenticator app would read it."""
+    page.goto("/accounts/login/")
+    page.locator("#id_login").fill(OPERATOR[0])
+    page.locator("#id_password").fill(OPERATOR[1])
+    page.locator("#content form").get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+    page.goto("/admin/")
+    page.wait_for_url(re.compile(r"/accounts/(2fa/totp/activate|reauthenticate)/"))
+    if "/reauthenticate/" in page.url:
+        page.locator("[name=password]").fill(OPERATOR[1])
+        page.locator("form:has([name=password]) button[type=submit]").click()
+        page.wait_for_url(re.compile(r"/accounts/2fa/totp/activate/"))
+    secret = page.locator("#authenticator_secret").input_value()
+    page.locator("[name=code]").fill(totp(secret))
+    page.locator("form:has([name=code]) button[type=submit]").click()
+    page.wait_for_load_state()
     page.goto("/admin/")
     page.locator("#site-name, #content h1").first.wait_for()
     check("/admin/" in page.url and "login" not in page.url, f"admin refused: {page.url}")
+    step("first staff account (createsuperuser) set up its TOTP authenticator, reached the admin")
 
 
 def staff_reviews(page, pk: int, verdicts: dict[str, str | None], decision: str):
@@ -478,7 +501,7 @@ def journey(stack: Stack):
             candidate_sends_pieces(stack, candidate, pk)
             candidate_submits(stack, candidate, pk)
             wait_mail(stack, CANDIDATE["email"], "Candidature réceptionnée")
-            staff_signs_in_with_totp(stack, staff)
+            operator_sets_up_totp_and_signs_in(stack, staff)
             staff_marks_incomplete_then_complete(stack, staff, candidate, pk)
             operator_closes_the_window(staff, "FC-DIPL")
             commission_decides_and_publishes(stack, member, president, pk)

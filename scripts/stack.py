@@ -141,11 +141,11 @@ class Stack:
             **self.extra_env,
         }
 
-    def manage(self, *args, check_ok=True) -> subprocess.CompletedProcess:
+    def manage(self, *args, check_ok=True, env=None) -> subprocess.CompletedProcess:
         result = subprocess.run(
             [sys.executable, "manage.py", *args],
             cwd=ROOT,
-            env=self.env(),
+            env={**self.env(), **(env or {})},
             capture_output=True,
             text=True,
             timeout=300,
