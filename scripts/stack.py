@@ -157,7 +157,7 @@ class Stack:
         return result
 
     def shell(self, code: str) -> str:
-        """Runs Python in the application (reads for the checks; see also the decision)."""
+        """Runs Python in the application: reads for the checks, never an action of the journey."""
         return self.manage("shell", "-v", "0", "-c", code).stdout.strip()
 
     def compose_command(self, service: str) -> list[str]:
