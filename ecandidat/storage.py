@@ -22,6 +22,17 @@ PUBLIC_GROUPS = {
 READ_PERMISSIONS = {"READ", "FULL_CONTROL"}
 
 
+def storage_errors() -> tuple[type[BaseException], ...]:
+    """What a failing storage raises: OSError for a folder; botocore's and boto3's errors
+    (connection refused, closed, timed out, an S3 error answer) for a bucket."""
+    try:
+        from boto3.exceptions import Boto3Error
+        from botocore.exceptions import BotoCoreError, ClientError
+    except ImportError:  # the embedded set-up without boto3
+        return (OSError,)
+    return (OSError, BotoCoreError, ClientError, Boto3Error)
+
+
 class StorageNotPrivate(Exception):
     """The bucket lets somebody without credentials read or list it."""
 

@@ -14,6 +14,7 @@ from audit.services import audit_record
 from candidatures.models import Candidature, Status
 from candidatures.workflow import Stage, candidate_may_change, stage_of
 from ecandidat.errors import DomainError
+from ecandidat.storage import storage_errors
 
 from .antivirus import ScanResult, ScanStatus
 from .files import CleanFile
@@ -59,6 +60,13 @@ class VirusFound(PieceError):
     default_message = _(
         "Our antivirus found a threat in this file, so it was not kept. Scan your device, "
         "then send a clean copy of the document."
+    )
+
+
+class StorageUnavailable(PieceError):
+    default_message = _(
+        "Your document could not be stored just now: please send it again in a few minutes. "
+        "The document you had sent before is kept."
     )
 
 
@@ -115,8 +123,16 @@ def delete_unreferenced(names) -> None:
         if not Piece.objects.filter(file=name).exists():
             try:
                 default_storage.delete(name)
-            except OSError:  # the sweep command will find it
+            except storage_errors():  # the sweep command will find it
                 logger.warning("could not delete %s", name)
+
+
+def _discard(name: str) -> None:
+    """Deletes a file no row names, without asking the database (which may be what failed)."""
+    try:
+        default_storage.delete(name)
+    except storage_errors():  # the sweep command will find it
+        logger.warning("could not delete %s", name)
 
 
 def _set(candidatures, piece_type, **fields) -> None:
@@ -162,9 +178,15 @@ def piece_store(
     if scan.status == ScanStatus.INFECTED:
         raise VirusFound
     status = PieceStatus.UPLOADED if scan.usable else PieceStatus.PENDING_SCAN
-    stored = default_storage.save(
-        f"{PIECES_PREFIX}/{clean.content_file().name}", ContentFile(clean.data)
-    )
+    name = f"{PIECES_PREFIX}/{clean.content_file().name}"  # random: nobody else's
+    try:
+        stored = default_storage.save(name, ContentFile(clean.data))
+    except storage_errors() as error:
+        # The answer may have been lost after the object was written: remove what may be
+        # there under our name (if the storage is still down, the orphan sweep will).
+        logger.warning("storing %s failed: %r", name, error)
+        _discard(name)
+        raise StorageUnavailable from error
     try:
         with transaction.atomic():
             locked = _lock(candidature)
@@ -184,7 +206,7 @@ def piece_store(
                 uploaded_at=timezone.now(),
             )
     except BaseException:
-        default_storage.delete(stored)  # nothing names it: the row change was rolled back
+        _discard(stored)  # nothing names it: the row change was rolled back
         raise
     return Piece.objects.get(candidature=candidature, piece_type=piece_type)
 
