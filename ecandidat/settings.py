@@ -158,8 +158,14 @@ SILENCED_SYSTEM_CHECKS = ["auth.W004"]
 # web process, hence Redis in production.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
+    # Tolerant of Redis being away (ecandidat/cache.py): pages work from the database; short
+    # timeouts so an unreachable host does not hold a request.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "ecandidat.cache.TolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,0 +1,119 @@
+"""The Redis cache, tolerant of Redis being away.
+
+Sessions (``cached_db``) and rate limits live in the cache; with Django's own Redis backend a
+stopped Redis made every signed-in page a 500, a submission included (its mail, in the
+outbox, would have waited anyway). Here a Redis error makes the cache behave as empty for a
+few seconds: reads miss (sessions are read from the database), writes are dropped, ``add``
+succeeds (so allauth's counters lock and let the request through: rate limits are not
+enforced while Redis is away, rather than refusing every sign-in). Each failure is logged.
+
+A key written or deleted while Redis was unreachable may still hold its old value there if
+Redis comes back with its data (a network cut rather than a restart): such keys are deleted
+from Redis by this process as soon as it answers again, so an ended session is not served
+from a stale entry."""
+
+import logging
+import threading
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+
+logger = logging.getLogger(__name__)
+
+
+def _redis_errors():
+    import redis
+
+    return (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
+
+
+class _State:
+    """Per Redis location and per process (Django makes one cache object per thread)."""
+
+    def __init__(self):
+        self.down_until = 0.0
+        self.stale = set()  # raw keys written or deleted while Redis was away
+        self.lock = threading.Lock()
+
+
+_STATES: dict[str, _State] = {}
+_STATES_LOCK = threading.Lock()
+
+
+class TolerantRedisCache(RedisCache):
+    retry_after = 5.0  # seconds without trying Redis after a failure
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        with _STATES_LOCK:
+            self.state = _STATES.setdefault(str(server), _State())
+
+    def _call(self, name, fallback, stale_keys, *args, **kwargs):
+        state = self.state
+        if time.monotonic() < state.down_until:
+            self._remember(stale_keys)
+            return fallback
+        try:
+            if state.stale:
+                self._flush_stale()
+            return getattr(super(), name)(*args, **kwargs)
+        except _redis_errors() as error:
+            state.down_until = time.monotonic() + self.retry_after
+            self._remember(stale_keys)
+            logger.warning("cache unavailable (%s), working without it: %r", name, error)
+            return fallback
+
+    def _remember(self, keys):
+        if keys:
+            with self.state.lock:
+                self.state.stale.update(keys)
+
+    def _flush_stale(self):
+        with self.state.lock:
+            keys, self.state.stale = list(self.state.stale), set()
+        try:
+            self._cache.delete_many(keys)
+        except Exception:
+            self._remember(keys)
+            raise
+        logger.info("cache back: %d key(s) written while it was away deleted", len(keys))
+
+    def _raw(self, key, version=None):
+        return [self.make_and_validate_key(key, version=version)]
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("add", True, self._raw(key, version), key, value, timeout, version)
+
+    def get(self, key, default=None, version=None):
+        return self._call("get", default, (), key, default, version=version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("set", None, self._raw(key, version), key, value, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("touch", False, (), key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._call("delete", False, self._raw(key, version), key, version=version)
+
+    def get_many(self, keys, version=None):
+        return self._call("get_many", {}, (), keys, version=version)
+
+    def has_key(self, key, version=None):
+        return self._call("has_key", False, (), key, version=version)
+
+    def incr(self, key, delta=1, version=None):
+        # Without Redis there is no value to increment: as Django does for a missing key.
+        return self._call("incr", None, self._raw(key, version), key, delta, version=version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        raw = [self.make_and_validate_key(key, version=version) for key in data]
+        return self._call("set_many", list(data), raw, data, timeout, version)
+
+    def delete_many(self, keys, version=None):
+        raw = [self.make_and_validate_key(key, version=version) for key in keys]
+        return self._call("delete_many", None, raw, keys, version=version)
+
+    def clear(self):
+        return self._call("clear", False, ())
