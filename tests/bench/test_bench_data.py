@@ -1,6 +1,8 @@
 """The benchmark tooling: the floors exist only when ECANDIDAT_BENCH is on, and bench_data
 builds a campaign that the real pages and the workflow's constraints accept."""
 
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.core.management import call_command
@@ -69,3 +71,21 @@ def test_bench_data_builds_a_campaign_the_pages_show(client, settings, tmp_path)
 
     with pytest.raises(Exception, match="already holds bench data"):
         call_command(bench_data.Command(), candidates=1)
+
+
+BENCH_TEMPLATES = Path(bench_data.__file__).resolve().parents[2] / "templates"
+
+
+@pytest.mark.urls("tests.bench.urls")
+def test_bare_floor_is_anonymous_and_the_other_signed_in(client, db, settings):
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], BENCH_TEMPLATES]}
+    ]
+    # The bare floor is measured anonymously: behind deny-by-default it was a redirect to the
+    # sign-in page, so the harness compared the pages with a 302.
+    response = client.get("/bench/floor/")
+    assert response.status_code == 200
+    assert b"anonymous" in response.content
+    response = client.get("/bench/floor/auth/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
