@@ -163,7 +163,8 @@ class Site:
     def load(self, name: str, seconds: float) -> dict:
         folder = self.var / "targets"
         files = json.loads((folder / "pages.json").read_text())
-        env = {**os.environ, "TARGETS": str(folder / files[name]), "COOKIE_NAME": "sessionid"}
+        cookie = (folder / "cookie.txt").read_text().strip()
+        env = {**os.environ, "TARGETS": str(folder / files[name]), "COOKIE_NAME": cookie}
         done = subprocess.run(
             [
                 "wrk",

@@ -12,6 +12,7 @@ each page (the most seen, and whether it varied).
 
 import json
 import random
+import time
 from importlib import import_module
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from candidatures.models import Candidature
+from ecandidat.middleware import LAST_SEEN, SIGNED_IN_AT
 
 from .bench_data import BENCH_DOMAIN
 
@@ -50,6 +52,9 @@ def session_for(user) -> str:
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    # As signing in stamps it (ecandidat.middleware.stamp_session_start): the first page seen
+    # then writes nothing to the session.
+    store[SIGNED_IN_AT] = store[LAST_SEEN] = int(time.time())
     store.create()
     return store.session_key
 
@@ -105,6 +110,8 @@ class Command(BaseCommand):
             targets[name] = [f"{staff_session} {path}"]
         for index, lines in enumerate(targets.values()):
             (folder / f"{index:02d}.txt").write_text("\n".join(lines) + "\n")
+        # The harness sends the cookie under the configured name (__Host-sessionid in production).
+        (folder / "cookie.txt").write_text(settings.SESSION_COOKIE_NAME + "\n")
         (folder / "pages.json").write_text(
             json.dumps({name: f"{index:02d}.txt" for index, name in enumerate(targets)})
         )
