@@ -9,8 +9,11 @@ answers here are cached on the user object, which lives for one request."""
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.http import Http404
 from django.urls import path
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 MANAGE_ALL_CENTRES = "candidatures.manage_all_centres"
 
@@ -59,6 +62,17 @@ class StaffScopedAdmin(NotFoundAdminMixin):
     answer 404 like unknown ids. ``central_only`` admins are for central administrators."""
 
     central_only = False
+
+    def action_checkbox(self, obj):
+        """The same input as Django's, written directly: Django renders a CheckboxInput
+        widget through the form renderer (the DSFR's templates) for each of the 50 rows,
+        a sixth of the changelist's time (docs/performance.md)."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            format_html(_("Select this object for an action - {}"), str(obj)),
+        )
 
     def scope(self, request, queryset):
         return queryset.for_staff(request.user)

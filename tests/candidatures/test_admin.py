@@ -229,3 +229,20 @@ def test_archived_campaign_programmes_are_read_only(staff_client):
     programme.refresh_from_db()
     assert programme.title == "Ancien DU"
     assert not Candidature.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_changelist_checkbox_is_the_one_django_renders(language):
+    """The scoped admins write the action checkbox directly (the widget went through the DSFR
+    form renderer on every row): the HTML must stay exactly Django's."""
+    from django.contrib import admin as django_admin
+    from django.utils import translation
+
+    candidature = CandidatureFactory()
+    model_admin = django_admin.site._registry[type(candidature)]
+    with translation.override(language):
+        ours = model_admin.action_checkbox(candidature)
+        django = django_admin.ModelAdmin.action_checkbox(model_admin, candidature)
+    assert ours == django
+    assert 'class="action-select"' in ours
