@@ -6,6 +6,7 @@ the letters attached and how many letters had to be drawn under a lock (should b
 Needs PostgreSQL and Redis (not a test; run by hand):
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ecandidat_bench_com \\
+    CELERY_BROKER_URL=redis://127.0.0.1:6379/2 \\
     .venv/bin/python bench/commission_publish.py --count 1000
 
 The database is migrated and emptied of earlier runs' rows (programme code "BENCH-PUB").
@@ -26,7 +27,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--favourable-share", type=float, default=0.5)
-    parser.add_argument("--broker", default="redis://127.0.0.1:6379/15")
+    # Redis databases 12-15 are CI's: the default is the environment's broker.
+    parser.add_argument(
+        "--broker", default=os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         print("DATABASE_URL must point at PostgreSQL", file=sys.stderr)

@@ -5,18 +5,15 @@ loaded through ``Candidature.objects.for_reviewer``: anything else answers 404."
 
 from functools import wraps
 
-from csp.constants import SELF
-from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from candidatures.models import Candidature, Event
@@ -24,14 +21,17 @@ from candidatures.workflow import Stage, stage_of
 from dossiers.summary import dossier_summary
 from ecandidat.errors import DomainError
 from ecandidat.scoping import reviewer_user
+from exports.columns import COMMISSION_KEYS
+from exports.models import Audience, Export, ExportStatus, Kind
+from exports.services import NothingToExport, export_request
+from exports.views import serve as serve_export
+from pieces.views import PREVIEWABLE, serve_preview
 
 from . import selectors, services
 from .forms import DecisionForm, FilterForm, OpinionForm
 from .models import CommissionMember, Opinion
 
 PAGE_SIZE = 50
-# Shown in the page itself; anything else is offered as a download.
-INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg"}
 FILTER_NAMES = ("programme", "decision", "min_score", "without_my_opinion", "sort", "page")
 
 
@@ -43,8 +43,15 @@ def reviewer_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         user = request.user
-        if not CommissionMember.objects.filter(user=user).exists():
+        # The header names the member's commissions: the same one query tells a member.
+        memberships = list(
+            CommissionMember.objects.filter(user=user)
+            .select_related("commission")
+            .order_by("commission__name")
+        )
+        if not memberships:
             raise Http404
+        request.commission_memberships = memberships
         if not reviewer_user(user):
             messages.warning(
                 request, _("Set up two-factor authentication to open the commission's pages.")
@@ -148,7 +155,7 @@ def application_detail(request, pk):
                 .filter(candidature=candidature)
                 .order_by("piece_type__order", "piece_type__pk")
             ),
-            "inline_types": INLINE_TYPES,
+            "inline_types": PREVIEWABLE,
             "opinions": opinions,
             "opinion_form": OpinionForm(
                 initial={"score": mine.score, "comment": mine.comment} if mine else None
@@ -295,24 +302,84 @@ def bulk(request):
 
 
 @reviewer_required
-@xframe_options_sameorigin
-@csp_replace({"frame-ancestors": [SELF]})
 def piece(request, piece_pk):
     """A document of an application the member reviews, shown in the page (PDF and images)
-    or else downloaded; never cached, never sniffed. Only our own pages may frame it."""
-    document = get_object_or_404(selectors.reviewer_pieces(request.user), pk=piece_pk)
-    try:
-        handle = document.file.open("rb")
-    except OSError as error:
-        raise Http404 from error
-    content_type = document.content_type or "application/octet-stream"
-    inline = content_type in INLINE_TYPES
-    response = FileResponse(
-        handle,
-        as_attachment=not inline,
-        filename=document.original_name or f"{document.piece_type.label}.pdf",
-        content_type=content_type if inline else "application/octet-stream",
+    or else downloaded (``pieces.views.serve_preview``, the back office's preview too)."""
+    return serve_preview(
+        get_object_or_404(selectors.reviewer_pieces(request.user), pk=piece_pk),
+        download_others=True,
     )
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+
+def _ask_export(request, candidatures, kind, columns=()):
+    try:
+        export = export_request(
+            user=request.user,
+            kind=kind,
+            candidatures=candidatures,
+            columns=columns,
+            language=get_language() or "fr",
+            audience=Audience.COMMISSION,
+        )
+    except NothingToExport:
+        messages.error(request, _("There is no application to export."))
+        return None
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d application: the export is being built; it appears below when ready.",
+            "%(count)d applications: the export is being built; it appears below when ready.",
+            export.total,
+        )
+        % {"count": export.total},
+    )
+    return redirect("commissions:exports")
+
+
+@reviewer_required
+@require_POST
+def export_table(request):
+    """The list's rows (its filters, posted as ``q``) with opinions and decisions, as a table
+    built in the background."""
+    query = _posted_query(request)
+    programmes = list(selectors.reviewer_programmes(request.user))
+    filters = FilterForm(QueryDict(query), programmes=programmes).filters()
+    kind = request.POST.get("kind")
+    if kind not in (Kind.CSV, Kind.XLSX):
+        messages.error(request, _("Choose the format of the export."))
+    else:
+        rows = selectors.reviewed_applications(request.user, filters)
+        done = _ask_export(request, rows, kind, COMMISSION_KEYS)
+        if done is not None:
+            return done
+    return redirect(f"{reverse('commissions:list')}?{query}" if query else "commissions:list")
+
+
+@reviewer_required
+@require_POST
+def export_dossier(request, pk):
+    """One application's full dossier (its summary, then every document) as a PDF, built in
+    the background."""
+    candidature = _reviewed(request, pk)
+    done = _ask_export(request, Candidature.objects.filter(pk=candidature.pk), Kind.DOSSIER)
+    return done or _back_to(candidature.pk, _posted_query(request))
+
+
+@reviewer_required
+def exports(request):
+    """The member's own commission exports, newest first, refreshed while one is built."""
+    mine = list(Export.objects.for_reviewer(request.user)[:30])
+    return render(
+        request,
+        "commissions/exports.html",
+        {
+            "exports": mine,
+            "refresh": any(
+                e.status in (ExportStatus.QUEUED, ExportStatus.RUNNING) for e in mine
+            ),
+        },
+    )
+
+
+@reviewer_required
+def export_download(request, pk):
+    return serve_export(Export.objects.for_reviewer(request.user), pk)

@@ -167,7 +167,26 @@ COLUMNS = [
 ]
 BY_KEY = {column.key: column for column in COLUMNS}
 PIECES = "pieces"  # the pseudo-column: one column per document type asked for
+# The commission's pseudo-column: the average score, the decision's details, then a score and a
+# comment column per member who gave an opinion (``commissions.exports.opinion_columns``).
+OPINIONS = "opinions"
 DEFAULT_KEYS = ["number", "birth_name", "first_names", "email", "programme_code", "status"]
+# What a commission's table holds: who, for what, the decision, then the opinions.
+COMMISSION_KEYS = [
+    "number",
+    "birth_name",
+    "usage_name",
+    "first_names",
+    "email",
+    "programme_code",
+    "programme",
+    "submitted_at",
+    "decision",
+    "published",
+    "rank",
+    "answer",
+    OPINIONS,
+]
 
 
 def rows_queryset():

@@ -1,6 +1,8 @@
-"""An export a staff member asked for: a table (CSV, XLSX) of applications with the columns
-they chose, one application's full dossier (PDF) or a ZIP of several. Built by a Celery task
-(``services.export_build``); only its owner may see and download it."""
+"""An export a staff member or a commission member asked for: a table (CSV, XLSX) of
+applications with the columns they chose, one application's full dossier (PDF) or a ZIP of
+several. Built by a Celery task (``services.export_build``); only its owner may see and
+download it. Its ``audience`` says through which scope its rows are read: the back office's
+(``Candidature.objects.for_staff``) or the commission's (``for_reviewer``)."""
 
 from django.conf import settings
 from django.db import models
@@ -21,14 +23,27 @@ class ExportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class Audience(models.TextChoices):
+    STAFF = "staff", _("Back office")
+    COMMISSION = "commission", _("Commission")
+
+
 class ExportQuerySet(models.QuerySet):
     def for_user(self, user):
-        """A staff member's own exports (their download door loads through this)."""
+        """A staff member's own back-office exports (the admin's door loads through this)."""
         from ecandidat.scoping import backoffice_user
 
         if not backoffice_user(user):
             return self.none()
-        return self.filter(owner=user)
+        return self.filter(owner=user, audience=Audience.STAFF)
+
+    def for_reviewer(self, user):
+        """A commission member's own commission exports (the reviewer pages' door)."""
+        from ecandidat.scoping import reviewer_user
+
+        if not reviewer_user(user):
+            return self.none()
+        return self.filter(owner=user, audience=Audience.COMMISSION)
 
 
 class Export(models.Model):
@@ -39,6 +54,9 @@ class Export(models.Model):
         verbose_name=_("asked by"),
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    audience = models.CharField(
+        _("asked from"), max_length=10, choices=Audience.choices, default=Audience.STAFF
+    )
     status = models.CharField(
         _("status"), max_length=8, choices=ExportStatus.choices, default=ExportStatus.QUEUED
     )

@@ -1,5 +1,5 @@
 """Asking for an export (in the request: only the ids of the chosen applications, scoped to
-the staff member) and building it (in a Celery task: rows read in chunks and written to a
+the staff member, or to the commission member for the reviewer pages) and building it (in a Celery task: rows read in chunks and written to a
 temporary file as they come, so memory stays flat; progress saved after each chunk)."""
 
 import csv
@@ -21,11 +21,12 @@ from openpyxl.styles import Font
 
 from candidatures.copy import copy_filename
 from candidatures.models import Candidature, Programme
+from ecandidat.hooks import Hook
 from pieces.models import PieceStatus, PieceType, RequiredPiece
 
-from .columns import BY_KEY, PIECES, rows_queryset, safe_cell
+from .columns import BY_KEY, OPINIONS, PIECES, rows_queryset, safe_cell
 from .dossier import full_dossier_pdf
-from .models import Export, ExportStatus, Kind
+from .models import Audience, Export, ExportStatus, Kind
 
 logger = logging.getLogger(__name__)
 
@@ -33,23 +34,51 @@ CHUNK = 500  # rows read per query batch (and progress saved after each)
 TABLE_KINDS = {Kind.CSV, Kind.XLSX}
 
 
+# The commission's own columns (its members' opinions, the decision's details): exports does
+# not import the commissions app, whose pages ask for exports.
+opinion_columns_hook = Hook(
+    "commissions.exports.opinion_columns",
+    purpose="the opinions and decision details columns of a commission's table export",
+)
+
+
 class NothingToExport(ValueError):
     pass
 
 
-def export_request(*, user, kind: str, candidatures, columns=(), language: str = "fr") -> Export:
-    """``candidatures`` is the admin's selection; only what ``user`` may see is kept."""
+def scoped(user, audience: str):
+    """The applications ``user`` may export from where they asked: the back office's scope,
+    or the commission's (complete applications of the programmes they examine)."""
+    if audience == Audience.COMMISSION:
+        return Candidature.objects.for_reviewer(user)
+    return Candidature.objects.for_staff(user)
+
+
+def export_request(
+    *,
+    user,
+    kind: str,
+    candidatures,
+    columns=(),
+    language: str = "fr",
+    audience: str = Audience.STAFF,
+) -> Export:
+    """``candidatures`` is the admin's selection (or the reviewer list's filtered rows); only
+    what ``user`` may see from there is kept."""
     ids = list(
-        Candidature.objects.for_staff(user)
+        scoped(user, audience)
         .filter(pk__in=candidatures.values("pk"))
         .order_by("pk")
         .values_list("pk", flat=True)
     )
     if not ids:
         raise NothingToExport
-    columns = [key for key in columns if key in BY_KEY or key == PIECES]
+    columns = [key for key in columns if key in BY_KEY or key in (PIECES, OPINIONS)]
+    if audience != Audience.COMMISSION:
+        columns = [key for key in columns if key != OPINIONS]
     export = Export.objects.create(
         owner=user,
+        audience=audience,
         kind=kind,
         columns=columns,
         candidature_ids=ids,
@@ -65,11 +94,11 @@ def export_request(*, user, kind: str, candidatures, columns=(), language: str =
 def _chunks(export):
     """The owner's applications of the export, a chunk at a time, in the export's order (an
     application the owner may no longer see is left out)."""
-    scoped = Candidature.objects.for_staff(export.owner).values("pk")
+    allowed = scoped(export.owner, export.audience).values("pk")
     ids = export.candidature_ids
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        rows = rows_queryset().filter(pk__in=chunk).filter(pk__in=scoped).order_by("pk")
+        rows = rows_queryset().filter(pk__in=chunk).filter(pk__in=allowed).order_by("pk")
         yield list(rows), len(chunk)
 
 
@@ -99,21 +128,31 @@ def _piece_types(export):
 def _table_rows(export):
     columns = [BY_KEY[key] for key in export.columns if key in BY_KEY]
     types, asked = _piece_types(export) if PIECES in export.columns else ([], {})
+    extra_header, read_extra = [], None
+    if OPINIONS in export.columns and export.audience == Audience.COMMISSION:
+        extra_header, read_extra = opinion_columns_hook(export.candidature_ids)
     missing = str(PieceStatus.MISSING.label)
-    # Document types are named by staff: their labels are text a spreadsheet may run too.
-    header = [str(column.label) for column in columns] + [safe_cell(t.label) for t in types]
-    yield header
+    header = [str(column.label) for column in columns] + [t.label for t in types] + extra_header
+    # Document types (named by staff) and member names are other people's text: neutralised
+    # like any cell.
+    yield [safe_cell(value) for value in header]
+    blanks = [""] * len(extra_header)
     done = 0
     for rows, size in _chunks(export):
+        extra = read_extra([c.pk for c in rows]) if read_extra else {}
         for candidature in rows:
             statuses = {p.piece_type_id: p.status for p in candidature.pieces.all()}
             programme_asks = asked.get(candidature.programme_id, set())
-            yield [safe_cell(column.read(candidature)) for column in columns] + [
-                str(PieceStatus(statuses[t.pk]).label)
-                if t.pk in statuses
-                else (missing if t.pk in programme_asks else "")
-                for t in types
-            ]
+            yield (
+                [safe_cell(column.read(candidature)) for column in columns]
+                + [
+                    str(PieceStatus(statuses[t.pk]).label)
+                    if t.pk in statuses
+                    else (missing if t.pk in programme_asks else "")
+                    for t in types
+                ]
+                + [safe_cell(value) for value in extra.get(candidature.pk, blanks)]
+            )
         done += size
         _progress(export, done)
 

@@ -6,7 +6,6 @@ page), and their files go out only through the scoped download and preview views
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,6 +23,7 @@ from ecandidat.scoping import (
 from . import services
 from .models import Piece, PieceStatus, PieceType, RequiredPiece
 from .selectors import required_pieces
+from .views import PREVIEWABLE
 
 
 class RequiredPieceScope:
@@ -65,9 +65,6 @@ class RefuseForm(forms.Form):
         label=_("Reason for refusal (the candidate reads it)"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-
-
-PREVIEWABLE = {"application/pdf", "image/jpeg", "image/png"}
 
 
 @admin.register(Piece)
@@ -178,24 +175,13 @@ class PieceAdmin(StaffScopedAdmin, admin.ModelAdmin):
     def preview_view(self, request, pk):
         """The file shown in the page (PDF and images only: never HTML or anything a browser
         would run), scoped like the download."""
-        from .views import serve_file
+        from .views import serve_preview
 
         piece = get_object_or_404(
             self.get_queryset(request).exclude(file="").exclude(status=PieceStatus.PENDING_SCAN),
             pk=pk,
         )
-        if piece.content_type not in PREVIEWABLE:
-            raise Http404
-        response = serve_file(
-            piece.file,
-            filename=piece.original_name or "piece",
-            content_type=piece.content_type,
-            inline=True,
-        )
-        # The preview is framed by the application page of the same site only.
-        response["X-Frame-Options"] = "SAMEORIGIN"
-        response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
-        return response
+        return serve_preview(piece, download_others=False)
 
 
 def documents_panel(request, candidature) -> str:

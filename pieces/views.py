@@ -185,6 +185,31 @@ def serve_file(field, *, filename, content_type=None, inline=False):
     return response
 
 
+# Shown in a page of ours (the back office's application page, the reviewer page); anything
+# else is never rendered by the browser.
+PREVIEWABLE = {"application/pdf", "image/jpeg", "image/png"}
+PREVIEW_POLICY = "default-src 'none'; frame-ancestors 'self'"
+
+
+def serve_preview(piece, *, download_others: bool):
+    """The one serving function of the two preview doors (``PieceAdmin.preview_view``, for
+    the back office, and ``commissions.views.piece``, for reviewers), each loading ``piece``
+    through its own scope: PDF and images inline, framed by our own pages only, never cached
+    or sniffed; another type is downloaded as bytes (``download_others``) or answers 404."""
+    inline = piece.content_type in PREVIEWABLE
+    if not inline and not download_others:
+        raise Http404
+    response = serve_file(
+        piece.file,
+        filename=piece.original_name or f"{piece.piece_type.label}.pdf",
+        content_type=piece.content_type if inline else "application/octet-stream",
+        inline=inline,
+    )
+    response["X-Frame-Options"] = "SAMEORIGIN"
+    response["Content-Security-Policy"] = PREVIEW_POLICY
+    return response
+
+
 @login_required
 def download(request, piece_pk):
     """The file, as an attachment, for its owner, staff and commission members only."""
