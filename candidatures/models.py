@@ -406,7 +406,6 @@ class Candidature(models.Model):
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         ordering = ["-created_at"]
-        permissions = [("decide_candidature", _("Can record a commission's decision"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["dossier", "programme"], name="candidature_once_per_programme"

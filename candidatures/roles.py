@@ -55,9 +55,8 @@ def ensure_groups(group_model, permission_model):
     central, _ = group_model.objects.get_or_create(name=CENTRAL)
     central.permissions.add(
         *permission_model.objects.filter(content_type__app_label__in=CENTRAL_APPS).exclude(
-            # The commission's, not the administration's; running a job now is given to a
-            # named operator on top of the role (docs/jobs.md).
-            codename__in=["decide_candidature", "run_jobs"]
+            # Running a job now is given to a named operator on top of the role (docs/jobs.md).
+            codename__in=["run_jobs"]
         )
     )
     return staff, central

@@ -60,3 +60,28 @@ def test_database_refuses_impossible_applications(fields):
     candidature = CandidatureFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
         Candidature.objects.filter(pk=candidature.pk).update(**fields)
+
+
+def test_no_dead_decision_permission_is_left(db):
+    """The workflow checks the reviewer's scope, not a permission: the migration deletes the
+    old ``decide_candidature`` row, with the groups' and users' links to it."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    from candidatures.models import Candidature
+
+    assert not Permission.objects.filter(codename="decide_candidature").exists()
+    old = Permission.objects.create(
+        codename="decide_candidature",
+        name="Can record a commission's decision",
+        content_type=ContentType.objects.get_for_model(Candidature),
+    )
+    group = Group.objects.create(name="Jury")
+    group.permissions.add(old)
+    migration = import_module("candidatures.migrations.0007_drop_decide_permission")
+    migration.drop_permission(apps, None)
+    assert not Permission.objects.filter(codename="decide_candidature").exists()
+    assert not group.permissions.exists()

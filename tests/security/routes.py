@@ -5,7 +5,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -166,9 +165,3 @@ class World:
                 return None
         return values
 
-
-def commission_member():
-    """A reviewer: not staff, holds the permission to record decisions."""
-    user = UserFactory()
-    user.user_permissions.add(Permission.objects.get(codename="decide_candidature"))
-    return user
