@@ -1,7 +1,8 @@
 """The door of every candidate page: a signed-in candidate who has a dossier.
 
 Reading never creates a dossier (it is created at activation): staff are sent to the
-administration, and an account without a dossier (activated another way than by the mailed
+administration, commission members who are not candidates to their commission's pages, and
+an account without a dossier (activated another way than by the mailed
 link) gets a page that says so with a button that opens it (a POST), instead of a dossier made
 on the way by a GET."""
 
@@ -24,6 +25,14 @@ def candidate_required(view):
             messages.info(request, _("Candidate pages are for candidates: use the administration."))
             return redirect("home")
         dossier = dossier_for(request.user)
+        if dossier is None and request.user.commission_memberships.exists():
+            # A commission member who is not a candidate (the reverse name of the commissions
+            # app's membership: nothing of it is imported here).
+            messages.info(
+                request,
+                _("Candidate pages are for candidates: here are the applications you examine."),
+            )
+            return redirect("commissions:list")
         if dossier is None:
             return render(request, "dossiers/no_dossier.html")
         return view(request, *args, dossier=dossier, **kwargs)
