@@ -24,7 +24,13 @@ ACTIVATION_KEY_RE = re.compile(r"^[a-z0-9]{64}$")
 
 @login_not_required
 def home(request):
-    return render(request, "home.html")
+    user = request.user
+    reviewer = user.is_authenticated and user.commission_memberships.exists()
+    if reviewer and not user.is_staff and not hasattr(user, "dossier"):
+        # A commission member who is not a candidate (the sign-in lands here): their place is
+        # the applications they examine, not a candidate's home.
+        return redirect("commissions:list")
+    return render(request, "home.html", {"reviewer": reviewer})
 
 
 @login_not_required  # public under a deny-by-default LoginRequiredMiddleware too

@@ -116,6 +116,8 @@ def test_the_application_shows_every_section_and_every_document(
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cache-Control"] == "no-store"
     assert response["X-Frame-Options"] == "SAMEORIGIN"
+    # The back office's preview's headers: one serving function for both doors.
+    assert response["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'self'"
     assert b"".join(response.streaming_content) == b"%PDF-1.4 test"
     assert client.get(reverse("commissions:piece", args=[image.pk]))["Content-Type"] == (
         "image/png"
@@ -209,3 +211,37 @@ def test_queries_do_not_grow_with_opinions(client, application, member, presiden
     with CaptureQueriesContext(connection) as more:
         client.get(reverse("commissions:list"))
     assert len(more) == len(few)
+
+
+def test_reviewer_pages_have_their_own_header(client, application, member, president):
+    """No candidate number and no candidate tabs: the member's name and commission, their
+    list and exports, sign out and the language switch."""
+    client.force_login(member)
+    for url in (
+        reverse("commissions:list"),
+        reverse("commissions:detail", args=[application.pk]),
+        reverse("commissions:exports"),
+    ):
+        page = client.get(url).content.decode()
+        header = page[page.index("<header") : page.index("</header>")]
+        assert "Candidat n°" not in header and member.candidate_number not in header
+        assert reverse("dossiers:overview") not in header
+        assert reverse("candidatures:dashboard") not in header
+        assert "Marc MEMBRE — Psycho" in " ".join(header.split())
+        assert "Se déconnecter" in header and 'name="language"' in header
+        assert f'href="{reverse("commissions:exports")}"' in header
+    client.force_login(president)
+    page = client.get(reverse("commissions:list")).content.decode()
+    assert "Psycho (président(e))" in " ".join(page.split())
+
+
+def test_a_member_who_is_not_a_candidate_lands_on_the_list(client, application, member):
+    client.force_login(member)
+    assert client.get(reverse("home"))["Location"] == reverse("commissions:list")
+    response = client.get(reverse("candidatures:dashboard"))
+    assert response["Location"] == reverse("commissions:list")
+    # A member who is also a candidate keeps their candidate home.
+    candidate = application.dossier.user
+    application.programme.commissions.get().memberships.create(user=candidate)
+    client.force_login(candidate)
+    assert client.get(reverse("home")).status_code == 200
