@@ -310,6 +310,7 @@ def piece(request, piece_pk):
         download_others=True,
     )
 
+
 def _ask_export(request, candidatures, kind, columns=()):
     try:
         export = export_request(
@@ -373,9 +374,7 @@ def exports(request):
         "commissions/exports.html",
         {
             "exports": mine,
-            "refresh": any(
-                e.status in (ExportStatus.QUEUED, ExportStatus.RUNNING) for e in mine
-            ),
+            "refresh": any(e.status in (ExportStatus.QUEUED, ExportStatus.RUNNING) for e in mine),
         },
     )
 

@@ -106,9 +106,7 @@ def test_the_export_follows_the_lists_filters(
     client, member, decided, listed_programme, django_capture_on_commit_callbacks
 ):
     client.force_login(member)
-    ask_table(
-        client, django_capture_on_commit_callbacks, "csv", f"programme={listed_programme.pk}"
-    )
+    ask_table(client, django_capture_on_commit_callbacks, "csv", f"programme={listed_programme.pk}")
     export = Export.objects.get()
     assert export.candidature_ids == [decided[1].pk]
 
@@ -117,10 +115,8 @@ def test_hostile_values_are_neutralised_in_the_commission_csv_and_xlsx(
     client, programme, commission, member, django_capture_on_commit_callbacks
 ):
     candidature = CandidatureFactory(programme=programme, complete=True)
-    PersonalInfo.objects.filter(dossier=candidature.dossier).update(
-        first_names=HOSTILE_FIRST_NAMES
-    )
-    hostile_member = UserFactory(first_name="=HYPERLINK(\"http://x\")", last_name="")
+    PersonalInfo.objects.filter(dossier=candidature.dossier).update(first_names=HOSTILE_FIRST_NAMES)
+    hostile_member = UserFactory(first_name='=HYPERLINK("http://x")', last_name="")
     commission.memberships.create(user=hostile_member)
     opinion_save(actor=member, candidature=candidature, score=9, comment=HOSTILE_COMMENT)
     opinion_save(actor=hostile_member, candidature=candidature, score=None, comment=HOSTILE_NAME)
@@ -128,9 +124,9 @@ def test_hostile_values_are_neutralised_in_the_commission_csv_and_xlsx(
     ask_table(client, django_capture_on_commit_callbacks, "csv")
     ask_table(client, django_capture_on_commit_callbacks, "xlsx")
     csv_export, xlsx_export = Export.objects.order_by("pk")
-    text = content(
-        client.get(reverse("commissions:export_download", args=[csv_export.pk]))
-    ).decode("utf-8-sig")
+    text = content(client.get(reverse("commissions:export_download", args=[csv_export.pk]))).decode(
+        "utf-8-sig"
+    )
     csv_rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     xlsx_rows = [
         tuple("" if value is None else value for value in row)
@@ -145,7 +141,7 @@ def test_hostile_values_are_neutralised_in_the_commission_csv_and_xlsx(
         for hostile in (HOSTILE_COMMENT, HOSTILE_NAME, HOSTILE_FIRST_NAMES):
             assert "'" + hostile in cells
         # A member's name in the header (« <name> : commentaire »).
-        assert [c for c in rows[0] if c.startswith("'=HYPERLINK(\"http://x\")")]
+        assert [c for c in rows[0] if c.startswith('\'=HYPERLINK("http://x")')]
         assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@")], cells
     # openpyxl stores no formula: every cell of the sheet is a plain value.
     sheet = load_workbook(

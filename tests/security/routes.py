@@ -164,4 +164,3 @@ class World:
             else:
                 return None
         return values
-

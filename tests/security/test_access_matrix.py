@@ -297,6 +297,8 @@ def test_nobody_else_reaches_a_commissions_doors(client, settings, actor_name):
             if not (refused(response) or own_list or own_exports) or leaked:
                 failures.append(f"{method.upper()} {url} -> {response.status_code} {leaked}")
     assert world.state() == before, "an attempt changed the commission's or the owner's data"
-    print(f"\naccess matrix, reviewer pages, {actor_name}: {attempts} tried, {len(failures)} got in")
+    print(
+        f"\naccess matrix, reviewer pages, {actor_name}: {attempts} tried, {len(failures)} got in"
+    )
     assert attempts >= 24
     assert not failures, "\n".join(failures)
