@@ -245,3 +245,15 @@ def test_a_member_who_is_not_a_candidate_lands_on_the_list(client, application, 
     application.programme.commissions.get().memberships.create(user=candidate)
     client.force_login(candidate)
     assert client.get(reverse("home")).status_code == 200
+
+
+def test_the_sign_in_message_names_the_member_not_a_candidate_number(client, commission, member):
+    response = client.post(
+        reverse("account_login"),
+        {"login": member.email, "password": "correct-horse-battery-staple"},
+        follow=True,
+    )
+    text = " ".join(response.content.decode().split())
+    assert response.redirect_chain[-1][0] == reverse("commissions:list")
+    assert member.candidate_number not in text
+    assert "Connexion avec Marc MEMBRE réussie." in text
