@@ -91,26 +91,38 @@ class PurgeReport:
         )
 
 
+PURGE_BATCH = 1000
+
+
 def accounts_purge_unactivated(
     *, now: datetime | None = None, dry_run: bool = False, limit: int | None = None
 ) -> PurgeReport:
     """Deletes accounts not activated within 48 hours, with everything attached to them
-    (their dossier goes by cascade). Each account is locked and checked again before it goes,
-    so an activation racing with the purge wins or loses cleanly."""
+    (their dossier goes by cascade). In batches of PURGE_BATCH accounts, each in its own
+    transaction: the batch is locked (``FOR UPDATE``, which checks the conditions again on the
+    locked rows, so an activation racing with the purge wins or loses cleanly) and deleted in
+    one go (100,000 accounts one by one took minutes)."""
     now = now or timezone.now()
-    candidates = expired_unactivated_accounts(now=now).order_by("date_joined")
-    ids = list(candidates.values_list("pk", flat=True)[:limit])
     deleted = []
-    for pk in ids:
+    remaining = limit
+    last = None
+    while remaining is None or remaining > 0:
+        size = PURGE_BATCH if remaining is None else min(PURGE_BATCH, remaining)
         with transaction.atomic():
-            user = expired_unactivated_accounts(now=now).select_for_update().filter(pk=pk).first()
-            if user is None:
-                continue
-            deleted.append(f"{user.candidate_number} <{user.email}>")
+            batch = expired_unactivated_accounts(now=now).select_for_update().order_by("pk")
+            if last is not None:
+                batch = batch.filter(pk__gt=last)  # a dry run deletes nothing: move on
+            rows = list(batch.values_list("pk", "candidate_number", "email")[:size])
+            if not rows:
+                break
             if not dry_run:
-                user.delete()
+                User.objects.filter(pk__in=[pk for pk, _, _ in rows]).delete()
+        deleted += [f"{number} <{email}>" for _, number, email in rows]
+        last = rows[-1][0]
+        if remaining is not None:
+            remaining -= len(rows)
     report = PurgeReport(deleted=deleted, dry_run=dry_run)
-    logger.info("purge: %s", report)
+    logger.info("purge: %s account(s)%s", len(deleted), " (dry run)" if dry_run else "")
     return report
 
 

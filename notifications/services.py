@@ -285,12 +285,85 @@ def build_message(row: Outbox) -> EmailMultiAlternatives:
     return message
 
 
-def outbox_deliver(*, outbox_id: int, now: datetime.datetime | None = None) -> str:
-    """Sends one row if it is due and nobody else holds it. Safe to call any number of times."""
+def _claim_more(*, outbox_id: int, now: datetime.datetime, size: int) -> list[int]:
+    """Up to ``size`` other rows, claimed in one short transaction: locked with SKIP LOCKED
+    (a row another worker is claiming is left to it), the conditions checked under the lock,
+    then moved to ``sending`` with a lease. Only pending rows that are due and would not be on
+    their last attempt: a mail that kills its worker costs its batch's other rows one attempt
+    at most, never the last one (their own task or the sweep sends them after the lease)."""
+    if size <= 0:
+        return []
+    with transaction.atomic():
+        ids = list(
+            Outbox.objects.select_for_update(skip_locked=True)
+            .filter(
+                status=Status.PENDING,
+                next_attempt_at__lte=now,
+                attempts__lt=settings.NOTIFICATIONS_MAX_ATTEMPTS - 1,
+            )
+            .exclude(pk=outbox_id)
+            .order_by("next_attempt_at", "pk")
+            .values_list("pk", flat=True)[:size]
+        )
+        if ids:
+            Outbox.objects.filter(pk__in=ids).update(
+                status=Status.SENDING,
+                attempts=F("attempts") + 1,
+                lease_until=now + datetime.timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS),
+            )
+    return ids
+
+
+def _release(rows: Sequence[Outbox]) -> None:
+    """Gives back claimed rows that were not tried (the batch stopped): pending again, due now,
+    their attempt not counted, marked as not queued so the next sweep queues them."""
+    for row in rows:
+        Outbox.objects.filter(pk=row.pk, status=Status.SENDING, attempts=row.attempts).update(
+            status=Status.PENDING,
+            attempts=F("attempts") - 1,
+            lease_until=None,
+            queued_at=None,
+        )
+
+
+def outbox_deliver(*, outbox_id: int, now: datetime.datetime | None = None, batch: int = 1) -> str:
+    """Sends one row if it is due and nobody else holds it. Safe to call any number of times.
+
+    With ``batch`` > 1 (the worker's task), once this row is claimed, up to ``batch`` - 1 other
+    due rows are claimed too and sent on the same SMTP session, each marked sent on its own
+    right after the server's answer (the duplicate window stays one UPDATE). Their own tasks,
+    when they come, find them sent and skip at the cost of one UPDATE matching nothing.
+    Returns what happened to ``outbox_id``'s row."""
     now = now or timezone.now()
     row = _claim(outbox_id=outbox_id, now=now)
     if row is None:
         return "skipped"
+    others = _claim_more(outbox_id=outbox_id, now=now, size=batch - 1)
+    own = last = _deliver_claimed(row, now=now)
+    if not others:
+        return own
+    pending = list(
+        Outbox.objects.filter(pk__in=others)
+        .prefetch_related("attachments")
+        .order_by("next_attempt_at", "pk")
+    )
+    started = time.monotonic()
+    # A row may wait for the ones before it: stop taking new ones once a whole SMTP exchange
+    # (six operations at EMAIL_TIMEOUT each) no longer fits in the lease, so a slow but live
+    # worker never loses a row to another one.
+    budget = settings.NOTIFICATIONS_LEASE_SECONDS - 6 * settings.EMAIL_TIMEOUT
+    while pending:
+        if last != "sent" or time.monotonic() - started > budget:
+            # The server refused or failed, or time is short: the rest goes back untried.
+            _release(pending)
+            logger.info("outbox batch: %s row(s) given back untried", len(pending))
+            break
+        last = _deliver_claimed(pending.pop(0), now=now)
+    return own
+
+
+def _deliver_claimed(row: Outbox, *, now: datetime.datetime) -> str:
+    """Sends a row this worker has claimed and records the outcome."""
     message = None
     try:
         message = build_message(row)

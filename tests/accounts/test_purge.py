@@ -83,3 +83,13 @@ def test_the_purge_is_scheduled_hourly_in_the_database():
         True,
     )
     assert task.crontab.minute == "7" and task.crontab.hour == "*"
+
+
+def test_purge_goes_through_every_batch_and_stops_at_the_limit(population, monkeypatch):
+    from accounts import services
+
+    monkeypatch.setattr(services, "PURGE_BATCH", 1)
+    assert len(accounts_purge_unactivated(dry_run=True).deleted) == 2
+    assert len(accounts_purge_unactivated(limit=1).deleted) == 1
+    assert len(accounts_purge_unactivated().deleted) == 1
+    assert User.objects.count() == 3

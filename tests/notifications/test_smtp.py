@@ -2,11 +2,14 @@
 process): the server's answer is stored, one session serves many mails, a dropped session is
 replaced."""
 
+import datetime
+
 import pytest
 from aiosmtpd.controller import Controller
+from django.utils import timezone
 
 from notifications.events import Event, sample_context
-from notifications.models import Status
+from notifications.models import Outbox, Status
 from notifications.services import notify, outbox_deliver
 from tests.factories import UserFactory
 
@@ -70,3 +73,45 @@ def test_refusal_is_recorded_with_the_server_answer(smtp_settings, smtp_sink):
     row.refresh_from_db()
     assert row.status == Status.PENDING
     assert "451" in row.last_error and "Try again later" in row.last_error
+
+
+def test_a_task_takes_other_due_rows_along_on_one_session(smtp_settings, smtp_sink):
+    """The worker's task (batch > 1): its row first, then other due rows on the same session,
+    each marked sent on its own; the others' own tasks then skip. A row on its last attempt
+    or not due is left alone."""
+    smtp_settings.NOTIFICATIONS_MAX_ATTEMPTS = 3
+    user = UserFactory()
+    rows = [_row(user, n) for n in range(5)]
+    last_attempt, later = rows[3], rows[4]
+    Outbox.objects.filter(pk=last_attempt.pk).update(attempts=2)
+    Outbox.objects.filter(pk=later.pk).update(
+        next_attempt_at=timezone.now() + datetime.timedelta(hours=1)
+    )
+    assert outbox_deliver(outbox_id=rows[2].pk, batch=10) == "sent"
+    statuses = dict(Outbox.objects.values_list("pk", "status"))
+    assert [statuses[r.pk] for r in rows] == [Status.SENT] * 3 + [Status.PENDING] * 2
+    assert len(smtp_sink.accepted) == 3 and len(set(smtp_sink.peers)) == 1
+    # Its own row went first.
+    assert f"Message-ID: {rows[2].message_id}" in smtp_sink.accepted[0][1]
+    assert outbox_deliver(outbox_id=rows[0].pk, batch=10) == "skipped"
+    assert len(smtp_sink.accepted) == 3
+
+
+def test_a_refusal_in_a_batch_gives_the_rest_back_untried(smtp_settings, smtp_sink):
+    user = UserFactory()
+    first, second, third = (_row(user, n) for n in range(3))
+    smtp_sink.refuse = True
+    assert outbox_deliver(outbox_id=first.pk, batch=10) == "retry"
+    first.refresh_from_db()
+    assert (first.status, first.attempts) == (Status.PENDING, 1)
+    # The server refused once: the other rows were not tried, their attempt not counted,
+    # and they wait for the sweep (not marked as queued).
+    for row in (second, third):
+        row.refresh_from_db()
+        assert (row.status, row.attempts, row.queued_at, row.lease_until) == (
+            Status.PENDING,
+            0,
+            None,
+            None,
+        )
+    assert len(smtp_sink.attempts) == 1
