@@ -13,6 +13,7 @@ and bench/results/latest.json. Figures, not assertions; CI does not run it.
 """
 
 import argparse
+import csv
 import json
 import os
 import platform
@@ -41,13 +42,14 @@ def database_url(base: str, suffix: str) -> str:
     return urlunsplit(parts._replace(path=f"{parts.path}_{suffix}"))
 
 
-def recreate_database(url: str) -> None:
+def recreate_database(url: str, template: str | None = None) -> None:
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
     admin = urlunsplit(parts._replace(path="/postgres"))
+    like = f' TEMPLATE "{urlsplit(template).path.lstrip("/")}"' if template else ""
     for statement in (
         f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
-        f'CREATE DATABASE "{name}"',
+        f'CREATE DATABASE "{name}"{like}',
     ):
         subprocess.run(["psql", admin, "-qc", statement], check=True, capture_output=True)
 
@@ -56,6 +58,7 @@ class Site:
     """One data scale: its database, its files, its gunicorn."""
 
     static_done = False
+    template_done = False
 
     def __init__(self, args, scale: int):
         self.args, self.scale = args, scale
@@ -81,8 +84,10 @@ class Site:
         }
         self.server = None
 
-    def manage(self, *command, production=False) -> str:
+    def manage(self, *command, production=False, url=None) -> str:
         env = self.production if production else self.env
+        if url:
+            env = {**env, "DATABASE_URL": url}
         done = subprocess.run(
             [PY, "manage.py", *command], cwd=ROOT, env=env, capture_output=True, text=True
         )
@@ -91,7 +96,15 @@ class Site:
         return done.stdout
 
     def build(self) -> dict:
-        recreate_database(self.url)
+        # Migrated once into a template database; each scale starts as a copy of it.
+        template = database_url(self.args.database_url, "template")
+        started = time.monotonic()
+        if not Site.template_done:
+            recreate_database(template)
+            self.manage("migrate", "--noinput", "-v0", url=template)
+            Site.template_done = True
+        recreate_database(self.url, template=template)
+        migrated = time.monotonic()
         shutil.rmtree(self.var, ignore_errors=True)
         self.var.mkdir(parents=True)
         # One collectstatic per run (compressing the DSFR takes a minute), shared by the scales.
@@ -102,9 +115,6 @@ class Site:
             static.mkdir(parents=True)
             self.manage("collectstatic", "--noinput", "-v0", production=True)
             Site.static_done = True
-        started = time.monotonic()
-        self.manage("migrate", "--noinput", "-v0")
-        migrated = time.monotonic()
         line = self.manage("bench_data", "--candidates", str(self.candidates)).strip()
         built = time.monotonic()
         log(line)
@@ -202,6 +212,72 @@ class Site:
                 pass
 
 
+def locust_mix(site: "Site", classes: list[str], users: int, seconds: int) -> dict:
+    """One headless locust run of ``classes`` (bench/locustfile.py); per request name:
+    requests, failures, req/s, p50, p95, p99 (ms)."""
+    folder = site.var / "locust"
+    folder.mkdir(exist_ok=True)
+    prefix = folder / "_".join(classes)
+    done = subprocess.run(
+        [
+            str(Path(PY).parent / "locust"),
+            "-f",
+            str(ROOT / "bench" / "locustfile.py"),
+            "--headless",
+            "-H",
+            f"http://127.0.0.1:{site.args.port}",
+            "-u",
+            str(users),
+            "-r",
+            str(users),
+            "-t",
+            f"{seconds}s",
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+            *classes,
+        ],
+        cwd=folder,
+        env={**os.environ, "BENCH_TARGETS": str(site.var / "targets" / "locust.json")},
+        capture_output=True,
+        text=True,
+    )
+    stats = {}
+    path = Path(f"{prefix}_stats.csv")
+    if not path.exists():
+        return {"error": done.stderr[-2000:]}
+    for row in csv.DictReader(path.open()):
+        if row["Name"] == "Aggregated":
+            continue
+        stats[f"{row['Type']} {row['Name']}"] = {
+            "requests": int(row["Request Count"]),
+            "failures": int(row["Failure Count"]),
+            "rps": float(row["Requests/s"]),
+            "p50": float(row["50%"]),
+            "p95": float(row["95%"]),
+            "p99": float(row["99%"]),
+        }
+    site.drain()
+    return {"users": users, "seconds": seconds, "classes": classes, "stats": stats}
+
+
+def run_json(script: str, *args: str, env: dict) -> dict:
+    """Runs a bench script that prints one JSON line last; its output if it fails."""
+    started = time.monotonic()
+    done = subprocess.run(
+        [PY, str(ROOT / "bench" / script), *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    lines = done.stdout.strip().splitlines()
+    try:
+        result = json.loads(lines[-1])
+    except (IndexError, json.JSONDecodeError):
+        result = {"error": (done.stdout + done.stderr)[-3000:]}
+    result["wall_s"] = round(time.monotonic() - started, 1)
+    return result
+
+
 def ratio(a: float, b: float) -> float:
     return a / b if b else float("nan")
 
@@ -241,6 +317,12 @@ def measure(site: Site, pages: list[str], rounds: int, seconds: float) -> dict:
             "rounds": own,
         }
     return results
+
+
+def next_redis_db(url: str) -> str:
+    parts = urlsplit(url)
+    number = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{number + 1}"))
 
 
 def machine() -> dict:
@@ -284,15 +366,28 @@ def main() -> int:
     )
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8600")))
     parser.add_argument(
-        "--candidates", type=int, default=2000, help="at 1x; 10x has ten times more"
+        "--candidates", type=int, default=1000, help="at 1x; 10x has ten times more"
     )
     parser.add_argument("--sessions", type=int, default=200)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--seconds", type=float, default=8)
-    parser.add_argument("--rounds", type=int, default=3, help="at 10x (1x: one round)")
+    parser.add_argument("--seconds", type=float, default=5, help="per page and round at 10x")
+    parser.add_argument("--seconds-1x", type=float, default=4, help="per page at 1x")
+    parser.add_argument("--rounds", type=int, default=2, help="at 10x (1x: one round)")
     parser.add_argument("--work", default=str(ROOT / "var" / "bench"))
+    parser.add_argument(
+        "--jobs-redis-url",
+        default=os.environ.get("BENCH_JOBS_REDIS_URL", ""),
+        help="broker of the job and mail runs (flushed); default: BENCH_REDIS_URL's next db",
+    )
+    parser.add_argument("--locust-users", type=int, default=8)
+    parser.add_argument("--locust-seconds", type=int, default=25)
+    parser.add_argument("--purge", type=int, default=100_000)
+    parser.add_argument("--publish", type=int, default=2_000)
+    parser.add_argument("--expire", type=int, default=1_000)
+    parser.add_argument("--mails", type=int, default=4_000)
+    parser.add_argument("--skip", default="", help="comma-separated: pages,mixes,memory,jobs,mails")
     parser.add_argument("--quick", action="store_true", help="1x only, one round of 3 s")
     parser.add_argument(
         "--reuse", action="store_true", help="load only: the databases and sessions of the last run"
@@ -307,6 +402,8 @@ def main() -> int:
     started = datetime.now(UTC)
     report = {"machine": machine(), "started": started.isoformat(timespec="seconds"), "scales": {}}
     report["load_before"] = os.getloadavg()
+    skip = set(filter(None, args.skip.split(",")))
+    jobs_redis = args.jobs_redis_url or next_redis_db(args.redis_url)
     scales = [1] if args.quick else [1, 10]
     for scale in scales:
         site = Site(args, scale)
@@ -317,18 +414,88 @@ def main() -> int:
         else:
             log(f"building {scale}x ({site.candidates} candidates)")
             data = site.build()
+            log("sessions and query counts (bench_targets)")
             queries = site.targets()
+            log("gunicorn")
         pages = list(queries)
+        last = scale == scales[-1]
         site.start()
         try:
             rounds = 1 if (scale == 1 or args.quick) else args.rounds
-            seconds = 3 if args.quick else args.seconds
-            load = measure(site, pages, rounds, seconds)
+            seconds = 3 if args.quick else (args.seconds_1x if scale == 1 else args.seconds)
+            load = measure(site, pages, rounds, seconds) if "pages" not in skip else {}
+            if last and "mixes" not in skip:
+                mixes = {}
+                for label, classes, users in (
+                    ("candidate", ["CandidateUser"], args.locust_users),
+                    ("reviewer", ["ReviewerUser"], args.locust_users),
+                    ("staff", ["StaffUser"], max(args.locust_users // 2, 1)),
+                ):
+                    log(f"locust: {label} mix ({users} users, {args.locust_seconds} s)")
+                    mixes[label] = locust_mix(site, classes, users, args.locust_seconds)
+                report["mixes"] = {"scale": f"{scale}x", **mixes}
+            if last and "memory" not in skip:
+                log("upload memory: 5 MB uploads")
+                report["upload_memory"] = run_json(
+                    "upload_memory.py",
+                    "--port",
+                    str(args.port),
+                    "--pid",
+                    str(site.server.pid),
+                    "--targets",
+                    str(site.var / "targets" / "locust.json"),
+                    env=site.env,
+                )
         finally:
             site.stop()
         report["scales"][f"{scale}x"] = {"data": data, "queries": queries, "load": load}
+        if last and "jobs" not in skip:
+            log(f"jobs: purge {args.purge}, publish {args.publish}, expire {args.expire}")
+            report["jobs"] = run_json(
+                "jobs_timing.py",
+                "--purge",
+                str(args.purge),
+                "--publish",
+                str(args.publish),
+                "--expire",
+                str(args.expire),
+                "--broker",
+                jobs_redis,
+                env=site.env,
+            )
+            report["jobs"]["scale"] = f"{scale}x"
+            report["jobs"]["load"] = os.getloadavg()
+    if "mails" not in skip:
+        log(f"mails: {args.mails} to a loopback sink, one worker process")
+        one = Site(args, 1)
+        mails_started = time.monotonic()
+        done = subprocess.run(
+            [
+                PY,
+                str(ROOT / "bench" / "notifications_throughput.py"),
+                "--count",
+                str(args.mails),
+                "--broker",
+                jobs_redis,
+                "--smtp-port",
+                str(args.port + 9),
+            ],
+            cwd=ROOT,
+            env={**one.env, "CONN_MAX_AGE": "60"},
+            capture_output=True,
+            text=True,
+        )
+        lines = [
+            line for line in done.stdout.splitlines() if line.startswith(("queued", "delivered"))
+        ]
+        report["mails"] = {
+            "lines": lines or [done.stderr[-2000:]],
+            "wall_s": round(time.monotonic() - mails_started, 1),
+            "load": os.getloadavg(),
+        }
     report["load_after"] = os.getloadavg()
     report["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
+    report["total_s"] = round((datetime.now(UTC) - started).total_seconds())
     report["settings"] = {
         "workers": args.workers,
         "connections": args.connections,
@@ -355,7 +522,8 @@ def markdown(report: dict) -> str:
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, Linux {m['kernel']}, "
         f"Python {m['python']}, {m['postgres']}, {m['wrk']}. Load average before "
         f"{report['load_before'][0]:.2f}, after {report['load_after'][0]:.2f}: the machine "
-        "may be shared, so read the ratios (same round) rather than the absolute figures.",
+        "may be shared, so read the ratios (same round) rather than the absolute figures. "
+        f"Whole run: {report.get('total_s', 0) / 60:.1f} minutes.",
         "",
         f"gunicorn, {s['workers']} sync workers, production settings (PostgreSQL, sessions and "
         f"cache in Redis), loopback; wrk {s['connections']} connections, {s['threads']} "
@@ -365,6 +533,8 @@ def markdown(report: dict) -> str:
     ]
     for scale, block in report["scales"].items():
         data, load, queries = block["data"], block["load"], block["queries"]
+        if not load:
+            continue
         rounds = len(next(iter(load.values()))["rounds_rps"])
         lines += [
             f"## {scale}: {data['candidates']:,} candidates",
@@ -386,7 +556,7 @@ def markdown(report: dict) -> str:
                 f"| {r['non200']} | {r['socket_errors']} |"
             )
         lines.append("")
-    if len(report["scales"]) > 1:
+    if len(report["scales"]) > 1 and all(b["load"] for b in report["scales"].values()):
         one, ten = report["scales"]["1x"], report["scales"]["10x"]
         lines += [
             "## Cost growth (1x → 10x)",
@@ -400,9 +570,116 @@ def markdown(report: dict) -> str:
                 f"| {one['load'][name]['p95']:.1f} | {ten['load'][name]['p95']:.1f} |"
             )
         lines.append("")
+    lines += mixes_markdown(report)
+    lines += jobs_markdown(report)
     for title, text in report.get("extra", {}).items():
         lines += [f"## {title}", "", "```", text, "```", ""]
     return "\n".join(lines)
+
+
+def mixes_markdown(report: dict) -> list[str]:
+    mixes = report.get("mixes")
+    if not mixes:
+        return []
+    auth = report["scales"][mixes["scale"]]["load"].get("authenticated floor", {})
+    floor = auth.get("rps")
+    lines = [
+        f"## Mixes (locust, headless, {mixes['scale']} data)",
+        "",
+        "Each mix alone against the same gunicorn; users wait 0.2–0.5 s between requests. "
+        "Candidate: sign in (the real form, PBKDF2), then dashboard, one of their "
+        "applications, dossier, and now and then a 1 MB PDF uploaded to a draft of theirs "
+        "and that draft submitted. Reviewer (commission member with a TOTP authenticator, "
+        "real session): the list of 50 rows, one application, a decision entered. Staff: "
+        "the changelist. A mix's req/s is what its users asked for, not the page's capacity "
+        f"(that is the wrk table); authenticated floor in the last wrk round: "
+        f"{floor or float('nan'):,.0f} req/s.",
+        "",
+        "| mix | request | requests | req/s | p50 ms | p95 ms | p99 ms | errors |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for label in ("candidate", "reviewer", "staff"):
+        mix = mixes.get(label) or {}
+        if "error" in mix:
+            lines.append(f"| {label} | failed: {mix['error'][-200:]!r} | | | | | | |")
+            continue
+        title = f"{label} ({mix.get('users')} users, {mix.get('seconds')} s)"
+        for name, r in mix.get("stats", {}).items():
+            lines.append(
+                f"| {title} | {name} | {r['requests']:,} | {r['rps']:.1f} | {r['p50']:.0f} "
+                f"| {r['p95']:.0f} | {r['p99']:.0f} | {r['failures']} |"
+            )
+            title = ""
+    return [*lines, ""]
+
+
+def jobs_markdown(report: dict) -> list[str]:
+    lines = []
+    memory = report.get("upload_memory")
+    if memory:
+        lines += ["## Web worker memory during 5 MB uploads", ""]
+        if "error" in memory:
+            lines += ["```", memory["error"], "```", ""]
+        else:
+            lines += [
+                f"{memory['uploads']} uploads of a {memory['upload_mb']} MB PDF ({memory['parallel']}"
+                f" at a time, the real form) to gunicorn's {memory['workers']} sync workers, "
+                f"after one warm-up upload per worker: resident size before "
+                f"{memory['rss_before_mb']} MB (largest worker), peak {memory['peak_mb']} MB; "
+                f"growth of each worker's high-water mark: {memory['growth_mb']} MB, "
+                f"largest **{memory['max_growth_mb']} MB** (target ≤ 15 MB). Answers: "
+                f"{memory['statuses']}.",
+                "",
+            ]
+    jobs = report.get("jobs")
+    if jobs:
+        lines += [f"## Jobs ({jobs.get('scale')} data)", ""]
+        if "error" in jobs:
+            lines += ["```", jobs["error"], "```", ""]
+        else:
+            purge, publish, expire = jobs.get("purge"), jobs.get("publish"), jobs.get("expire")
+            lines += [
+                "| job | count | time | per second | checks |",
+                "| --- | --- | --- | --- | --- |",
+            ]
+            if purge:
+                lines.append(
+                    f"| purge of unactivated accounts (service, in-process) | {purge['accounts']:,} "
+                    f"| {purge['seconds']} s | {purge['per_s']:,} | {purge['deleted']:,} deleted, "
+                    f"{purge['left']} left |"
+                )
+            if publish:
+                lines.append(
+                    f"| publication asked for (task `publish_decisions`, {jobs['workers']} worker "
+                    f"processes) | {publish['decisions']:,} | {publish['seconds']} s "
+                    f"| {publish['per_s']} | {publish['mails_queued']:,} mails queued, "
+                    f"{publish['letters']:,} letters for {publish['favourable']:,} favourable |"
+                )
+            if expire:
+                lines.append(
+                    f"| withdrawal of silent candidates (job `expire_confirmations`, one task) "
+                    f"| {expire['silent']:,} | {expire['seconds']} s | {expire['per_s']} "
+                    f"| {expire['withdrawn']:,} withdrawn, {expire['mails_queued']:,} mails "
+                    f"queued |"
+                )
+            load = jobs.get("load") or [0]
+            lines += ["", f"Load average after the jobs: {load[0]:.2f}.", ""]
+    mails = report.get("mails")
+    if mails:
+        load = mails.get("load") or [0]
+        lines += [
+            "## Mail delivery (one worker process, loopback SMTP sink)",
+            "",
+            "`bench/notifications_throughput.py`: one Celery worker (`--pool=solo`) sending to "
+            "an aiosmtpd sink in the benchmark's process; each mail's Message-ID counted at the "
+            f"sink. Load average after: {load[0]:.2f}.",
+            "",
+            "```",
+            *mails["lines"],
+            "```",
+            "",
+        ]
+    return lines
 
 
 if __name__ == "__main__":

@@ -22,12 +22,13 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from accounts.models import User
 from candidatures.models import Candidature
 from ecandidat.middleware import LAST_SEEN, SIGNED_IN_AT
 
-from .bench_data import BENCH_DOMAIN
+from .bench_data import BENCH_DOMAIN, BENCH_PASSWORD
 
 PAGES = {  # name -> path, "{pk}" being one of the candidate's applications
     "bare floor": "/bench/floor/",
@@ -108,6 +109,53 @@ class Command(BaseCommand):
             targets[name] = lines
         for name, path in STAFF_PAGES.items():
             targets[name] = [f"{staff_session} {path}"]
+        # The candidate mix's uploads and the memory run: one draft of each signed-in candidate
+        # (if any) on a programme still open, with a piece type it requires.
+        from candidatures.models import Status
+        from pieces.selectors import required_pieces
+
+        drafts = {}
+        for candidature in (
+            Candidature.objects.filter(dossier__user__in=users, status=Status.DRAFT)
+            .select_related("programme")
+            .order_by("pk")
+        ):
+            if candidature.programme.closes_at > timezone.now():
+                drafts.setdefault(candidature.dossier.user_id, candidature)
+        keys = {user.pk: key for user, key, _pk in visits}
+        uploads = []
+        for user_id, candidature in drafts.items():
+            required = required_pieces(candidature.programme)
+            if required:
+                uploads.append(f"{keys[user_id]} {candidature.pk} {required[0].piece_type_id}")
+        (folder / "uploads.txt").write_text("\n".join(uploads) + "\n")
+        (folder / "locust.json").write_text(
+            json.dumps(
+                {
+                    "session_cookie": settings.SESSION_COOKIE_NAME,
+                    "csrf_cookie": settings.CSRF_COOKIE_NAME,
+                    "password": BENCH_PASSWORD,
+                    "candidates": [
+                        {
+                            "email": user.email,
+                            "application": pk,
+                            "draft": drafts[user.pk].pk if user.pk in drafts else None,
+                            "piece_type": next(
+                                (
+                                    int(line.split()[2])
+                                    for line in uploads
+                                    if line.split()[0] == key
+                                ),
+                                None,
+                            ),
+                        }
+                        for user, key, pk in visits
+                    ],
+                    "staff": staff_session,
+                    "reviewers": self._reviewers(rnd),
+                }
+            )
+        )
         for index, lines in enumerate(targets.values()):
             (folder / f"{index:02d}.txt").write_text("\n".join(lines) + "\n")
         # The harness sends the cookie under the configured name (__Host-sessionid in production).
@@ -117,15 +165,48 @@ class Command(BaseCommand):
         )
         self.stdout.write(json.dumps(self._queries(targets)))
 
+    def _reviewers(self, rnd, count: int = 8) -> dict:
+        """A commission examining one centre's programmes, ``count`` members with a TOTP
+        authenticator (reviewers need it in production) and real sessions, and the
+        applications they may decide (complete, decision not published)."""
+        from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+        from candidatures.models import Programme, Status
+        from commissions.models import Commission, CommissionMember
+
+        complete = Candidature.objects.filter(
+            status=Status.COMPLETE, decision_published_at__isnull=True
+        )
+        first = complete.order_by("pk").select_related("programme").first()
+        if first is None:
+            return {"sessions": [], "applications": []}
+        centre = first.programme.centre
+        commission, _ = Commission.objects.get_or_create(centre=centre, name="Bench commission")
+        commission.programmes.set(Programme.objects.filter(centre=centre))
+        sessions = []
+        for n in range(count):
+            user = User.objects.filter(email=f"jury{n}@{BENCH_DOMAIN}").first()
+            if user is None:
+                user = User.objects.create_user(f"jury{n}@{BENCH_DOMAIN}", None)
+                TOTP.activate(user, generate_totp_secret())
+            CommissionMember.objects.get_or_create(commission=commission, user=user)
+            sessions.append(session_for(user))
+        applications = list(
+            complete.filter(programme__centre=centre).order_by("pk").values_list("pk", flat=True)
+        )
+        return {"sessions": sessions, "applications": applications}
+
     def _queries(self, targets) -> dict:
         """Queries per page, over up to 20 of the sessions (the most seen, and the fewest)."""
         counts = {}
         cookie = settings.SESSION_COOKIE_NAME
+        # One client for all: each new one loads the middleware again (seconds each here).
+        client = Client()
         for name, lines in targets.items():
             seen, statuses = [], set()
             for line in lines[:20]:
                 key, path = line.split(" ", 1)
-                client = Client()
+                client.cookies.clear()
                 if key != "-":
                     client.cookies[cookie] = key
                 with CaptureQueriesContext(connection) as queries:
