@@ -290,3 +290,82 @@ def pdf_with_hidden_actions() -> bytes:
         }
     )
     return _write(writer)
+
+
+# --- grown by the security suite (tests/security/test_upload_corpus.py) --------------------
+
+
+def jpeg_zip_polyglot() -> bytes:
+    """A JPEG with a ZIP archive after its end marker: a viewer shows the photo, unzip opens
+    the archive."""
+    return image("JPEG", size=(64, 48)) + zip_archive()
+
+
+def pdf_with_html_after_eof() -> bytes:
+    """A valid PDF followed by a web page: a browser sniffing the content would run it."""
+    return pdf() + b"\n" + HTML
+
+
+def png_with_script_chunks() -> bytes:
+    """A PNG whose text chunks (tEXt, iTXt with XMP) carry markup and a script."""
+    data = image("PNG", size=(32, 32))
+    chunks = png_chunk(b"tEXt", b"Comment\x00<script>alert(1)</script>")
+    chunks += png_chunk(
+        b"iTXt",
+        b"XML:com.adobe.xmp\x00\x00\x00\x00\x00<x:xmpmeta><script>alert(2)</script></x:xmpmeta>",
+    )
+    return data[:33] + chunks + data[33:]  # after the IHDR chunk
+
+
+def pdf_with_outline_and_external_streams() -> bytes:
+    """Bookmarks whose actions launch a program and open a URI, and a stream whose data is an
+    external file (/F): places a page-by-page scrub does not visit."""
+    writer = PdfWriter()
+    _text_page(writer, "Diplome")
+    launch = writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/S"): NameObject("/Launch"),
+                NameObject("/F"): TextStringObject("cmd.exe"),
+            }
+        )
+    )
+    outline_item = writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/Title"): TextStringObject("Open me"),
+                NameObject("/A"): launch,
+                NameObject("/Next"): writer._add_object(
+                    DictionaryObject(
+                        {
+                            NameObject("/Title"): TextStringObject("Visit"),
+                            NameObject("/A"): DictionaryObject(
+                                {
+                                    NameObject("/S"): NameObject("/URI"),
+                                    NameObject("/URI"): TextStringObject("http://evil.invalid/"),
+                                }
+                            ),
+                        }
+                    )
+                ),
+            }
+        )
+    )
+    writer.root_object[NameObject("/Outlines")] = writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Outlines"),
+                NameObject("/First"): outline_item,
+                NameObject("/Count"): NumberObject(2),
+            }
+        )
+    )
+    external = StreamObject()
+    external.update(
+        {
+            NameObject("/F"): TextStringObject("file:///etc/passwd"),
+            NameObject("/Length"): NumberObject(0),
+        }
+    )
+    writer.root_object[NameObject("/Extra")] = writer._add_object(external)
+    return _write(writer)
