@@ -166,3 +166,27 @@ def test_phones_can_sign_out_and_switch_language(page):
     assert page.get_by_role("link", name="Messages").is_visible()
     page.get_by_role("button", name="English").click()
     assert page.get_by_role("button", name="Sign out").is_visible()
+
+
+# Vertical room between an element and the heading after it, in CSS pixels.
+GAP = """([above, below]) => {
+  const a = document.querySelector(above).getBoundingClientRect();
+  const b = document.querySelector(below).getBoundingClientRect();
+  return b.top - a.bottom;
+}"""
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_application_page_headings_have_room(page, width):
+    """A cancelled application (no deadline line between them): the « Pièces justificatives »
+    heading touched the status badges, and « Historique » the PDF button, because DSFR's badge
+    and button groups pull what follows up by their own bottom margin."""
+    from tests.factories import CandidatureFactory
+
+    candidature = CandidatureFactory(cancelled=True)
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, candidature.dossier.user)
+    page.goto(f"/candidatures/{candidature.pk}/")
+
+    assert page.evaluate(GAP, ["#content .fr-badges-group", "#pieces h2"]) >= 16
+    assert page.evaluate(GAP, ["#content .fr-btns-group:has(+ #history)", "#history"]) >= 16
