@@ -17,7 +17,7 @@ import threading
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 logger = logging.getLogger(__name__)
 
@@ -41,11 +41,31 @@ _STATES: dict[str, _State] = {}
 _STATES_LOCK = threading.Lock()
 
 
+class ReusedRedisCacheClient(RedisCacheClient):
+    """Django's client, keeping one ``redis.Redis`` per connection pool: Django builds a new
+    one on every call (its table of response callbacks included), about 0.5 ms of each
+    request's CPU. A ``redis.Redis`` holds no connection of its own (it borrows one from the
+    pool for each command and gives it back, broken ones included), so one per pool is what
+    the pool would hand out anyway."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class TolerantRedisCache(RedisCache):
     retry_after = 5.0  # seconds without trying Redis after a failure
 
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = ReusedRedisCacheClient
         with _STATES_LOCK:
             self.state = _STATES.setdefault(str(server), _State())
 
