@@ -128,6 +128,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "ecandidat.context_processors.institution",
             ],
+            # {% memo %}: the layout's fixed parts rendered once per process (ecandidat/layout.py).
+            "libraries": {"layout": "ecandidat.layout"},
         },
     },
 ]

@@ -1,0 +1,74 @@
+"""The shared layout's fixed parts, rendered once per process (template library ``layout``).
+
+``{% memo "name" VAR ... %}...{% endmemo %}`` renders its content the first time and serves the
+same string afterwards, keyed by the name, the active language, the script prefix and the
+values of the variables listed (``INSTITUTION_NAME``...). Most of ``base.html`` (the head, the
+skip links, the header's frame, the footer, the DSFR's tags: 10 static files, a dozen
+translations and URLs) depends on nothing else, and rendering it was about half of a small
+page's CPU.
+
+What goes inside must depend only on that key: no user, no request, no CSRF token, no
+``{% url ... as var %}`` or other tag setting a variable (it would not be set when the part
+comes from the memo). A ``{% block %}`` inside is refused when the template is compiled: a
+child template may override it. The memo is per process and bounded (a few parts × the
+languages); it is emptied whenever a setting changes (the tests' ``settings`` fixture,
+``override_settings``), and otherwise lives as long as the process, like the compiled
+templates and the translation catalogues it is made of. ``memo_enabled`` off renders every
+part live (tests compare both).
+"""
+
+from django import template
+from django.core.signals import setting_changed
+from django.template.loader_tags import BlockNode
+from django.urls import get_script_prefix
+from django.utils.translation import get_language
+
+register = template.Library()
+
+_MEMO: dict[tuple, str] = {}
+MEMO_LIMIT = 256  # far above parts × languages: a key that varies unexpectedly cannot grow it
+memo_enabled = True
+
+
+def memo_clear(**kwargs) -> None:
+    _MEMO.clear()
+
+
+setting_changed.connect(memo_clear, dispatch_uid="ecandidat.layout.memo_clear")
+
+
+class MemoNode(template.Node):
+    def __init__(self, name: str, variables: list, nodelist: template.NodeList):
+        self.name, self.variables, self.nodelist = name, variables, nodelist
+
+    def render(self, context) -> str:
+        if not memo_enabled:
+            return self.nodelist.render(context)
+        key = (
+            self.name,
+            get_language(),
+            get_script_prefix(),
+            *(variable.resolve(context) for variable in self.variables),
+        )
+        html = _MEMO.get(key)
+        if html is None:
+            html = self.nodelist.render(context)
+            if len(_MEMO) >= MEMO_LIMIT:
+                _MEMO.clear()
+            _MEMO[key] = html
+        return html
+
+
+@register.tag
+def memo(parser, token):
+    bits = token.split_contents()
+    if len(bits) < 2 or bits[1][0] not in "'\"":
+        raise template.TemplateSyntaxError('{% memo "name" [variable ...] %} needs a quoted name')
+    nodelist = parser.parse(("endmemo",))
+    parser.delete_first_token()
+    if nodelist.get_nodes_by_type(BlockNode):
+        raise template.TemplateSyntaxError(
+            f"{{% memo {bits[1]} %}} cannot hold a block: a child template may override it"
+        )
+    variables = [parser.compile_filter(bit) for bit in bits[2:]]
+    return MemoNode(bits[1][1:-1], variables, nodelist)

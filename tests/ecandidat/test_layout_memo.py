@@ -1,0 +1,128 @@
+"""The layout's fixed parts come from a per-process memo (ecandidat/layout.py): a page served
+from the memo is byte for byte the page rendered live, whoever filled the memo (another
+person, signed in or not, another page, another language), and nobody's data is in it."""
+
+import re
+
+import pytest
+from django.template import Context, Template, TemplateSyntaxError
+from django.urls import reverse
+
+from ecandidat import layout
+from tests.factories import CandidatureFactory, ProgrammeFactory, UserFactory, reviewer_of
+
+pytestmark = pytest.mark.django_db
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+
+
+@pytest.fixture
+def people(db):
+    candidature = CandidatureFactory(
+        draft=True,
+        dossier__user__first_name="Zéphyrine",
+        dossier__user__last_name="Quetzal",
+        dossier__user__email="zephyrine.quetzal@example.org",
+    )
+    programme = ProgrammeFactory()
+    return {
+        "anonymous": None,
+        "candidate": candidature.dossier.user,
+        "staff": UserFactory(staff=True, email="agent.unique@example.org"),
+        "reviewer": reviewer_of(programme, email="jury.unique@example.org"),
+    }
+
+
+def page(client, user, path, language):
+    client.logout()
+    if user is not None:
+        client.force_login(user)
+    response = client.get(path, headers={"accept-language": language})
+    assert response.status_code == 200, (path, response.status_code)
+    return CSRF.sub('name="csrfmiddlewaretoken" value=""', response.content.decode())
+
+
+def live(client, user, path, language, monkeypatch):
+    with monkeypatch.context() as patch:
+        patch.setattr(layout, "memo_enabled", False)
+        return page(client, user, path, language)
+
+
+# Each page with whom it is shown to; the memo is filled first by a different person on a
+# different page (and, for the last cases, in the other language).
+CASES = [
+    ("candidate", "home", "anonymous", "candidatures:offer", "fr"),
+    ("anonymous", "home", "candidate", "dossiers:overview", "fr"),
+    ("candidate", "dossiers:overview", "anonymous", "account_login", "en"),
+    ("candidate", "candidatures:dashboard", "candidate", "dossiers:overview", "fr"),
+    ("candidate", "notifications:message_list", "staff", "home", "en"),
+    ("candidate", "candidatures:offer", "candidate", "home", "fr"),
+    ("staff", "home", "candidate", "notifications:message_list", "fr"),
+    ("reviewer", "commissions:list", "candidate", "dossiers:overview", "en"),
+    ("anonymous", "account_login", "reviewer", "commissions:list", "fr"),
+]
+
+
+@pytest.mark.parametrize(("who", "name", "filler", "filler_page", "language"), CASES)
+def test_a_page_from_the_memo_is_the_page_rendered_live(
+    client, people, monkeypatch, who, name, filler, filler_page, language
+):
+    for filled_in in (language, "en" if language == "fr" else "fr"):
+        layout.memo_clear()
+        page(client, people[filler], reverse(filler_page), filled_in)
+        from_memo = page(client, people[who], reverse(name), language)
+        assert from_memo == live(client, people[who], reverse(name), language, monkeypatch)
+
+
+def test_the_memo_holds_nobodys_data(client, people):
+    layout.memo_clear()
+    for who in ("candidate", "staff"):
+        for name in ("home", "candidatures:offer", "notifications:message_list"):
+            page(client, people[who], reverse(name), "fr")
+    page(client, people["reviewer"], reverse("commissions:list"), "fr")
+    page(client, people["candidate"], reverse("dossiers:overview"), "en")
+    assert layout._MEMO
+    user = people["candidate"]
+    secrets = [
+        "Zéphyrine",
+        "Quetzal",
+        user.email,
+        str(user.candidate_number),
+        people["staff"].email,
+        people["reviewer"].email,
+        "csrfmiddlewaretoken",
+        'aria-current="page"',
+    ]
+    for html in layout._MEMO.values():
+        for secret in secrets:
+            assert secret not in html
+
+
+def test_each_language_has_its_own_parts(client, people):
+    layout.memo_clear()
+    french = page(client, None, reverse("home"), "fr")
+    english = page(client, None, reverse("home"), "en")
+    assert 'lang="fr"' in french and "Accès rapide" in french
+    assert 'lang="en"' in english and "Quick access" in english
+    assert "Accès rapide" not in english
+
+
+def test_a_changed_setting_shows_at_once(client, settings):
+    page(client, None, reverse("home"), "fr")
+    settings.SUPPORT_EMAIL = "aide.nouvelle@example.org"
+    settings.INSTITUTION_NAME = "Université Nouvelle"
+    html = page(client, None, reverse("home"), "fr")
+    assert "aide.nouvelle@example.org" in html
+    assert "Université Nouvelle</title>" in html.replace("\n", "").replace("  ", "")
+
+
+def test_a_block_inside_a_memo_is_refused():
+    with pytest.raises(TemplateSyntaxError, match="cannot hold a block"):
+        Template('{% load layout %}{% memo "x" %}{% block a %}{% endblock a %}{% endmemo %}')
+
+
+def test_the_memo_keys_on_the_listed_variables():
+    layout.memo_clear()
+    template = Template('{% load layout %}{% memo "t" name %}{{ name }}{% endmemo %}')
+    assert template.render(Context({"name": "A"})) == "A"
+    assert template.render(Context({"name": "B"})) == "B"
+    assert template.render(Context({"name": "A"})) == "A"
