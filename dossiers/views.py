@@ -10,6 +10,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ecandidat.layout import fixed_reverse
 from ecandidat.ratelimits import DOSSIER_INE, rate_limit_consume, rate_limit_message
 
 from .access import candidate_required
@@ -70,10 +71,10 @@ def _context(dossier, current: str, **extra) -> dict:
     next_key = SECTION_ORDER[index + 1] if 0 <= index < len(SECTION_ORDER) - 1 else None
     return {
         "dossier": dossier,
-        "menu": [(state, reverse(f"dossiers:{state.key}")) for state in states],
+        "menu": [(state, fixed_reverse(f"dossiers:{state.key}")) for state in states],
         "current": current,
         "section_label": Section(current).label if current in SECTION_ORDER else "",
-        "next_url": reverse(f"dossiers:{next_key}") if next_key else reverse("dossiers:overview"),
+        "next_url": fixed_reverse(f"dossiers:{next_key}" if next_key else "dossiers:overview"),
         "next_label": Section(next_key).label if next_key else _("My dossier"),
         **extra,
     }
@@ -104,7 +105,7 @@ def overview(request, *, dossier):
             missing=[Section(key).label for key in missing],
             # The main button leads to the first section still to fill, not always the first.
             first_missing=(
-                (missing[0], Section(missing[0]).label, reverse(f"dossiers:{missing[0]}"))
+                (missing[0], Section(missing[0]).label, fixed_reverse(f"dossiers:{missing[0]}"))
                 if missing
                 else None
             ),
@@ -122,7 +123,7 @@ def single_section(request, section, edit=False, *, dossier):
         return _locked(request, dossier, section)
     obj = section_object(dossier, section)
     frozen = section == Section.PERSONAL_INFO and dossier.personal_info_frozen
-    here = reverse(f"dossiers:{section}")
+    here = fixed_reverse(f"dossiers:{section}")
     if frozen and (edit or request.method == "POST"):
         messages.error(request, _("Your personal information can no longer be changed."))
         return redirect(here)
@@ -187,7 +188,7 @@ def single_section(request, section, edit=False, *, dossier):
     return render(
         request,
         "dossiers/section_form.html",
-        _context(dossier, section, form=form, action=reverse(f"dossiers:{section}_edit")),
+        _context(dossier, section, form=form, action=fixed_reverse(f"dossiers:{section}_edit")),
         status=status,
     )
 
@@ -240,8 +241,8 @@ def line_list(request, section, *, dossier):
             headers=[model._meta.get_field(name).verbose_name for name in columns],
             lines=lines,
             has_none=getattr(dossier, flag),
-            none_url=reverse(f"dossiers:{section}_none"),
-            add_url=reverse(f"dossiers:{section}_add"),
+            none_url=fixed_reverse(f"dossiers:{section}_none"),
+            add_url=fixed_reverse(f"dossiers:{section}_add"),
             edit_name=f"dossiers:{section}_edit",
             delete_name=f"dossiers:{section}_delete",
         ),

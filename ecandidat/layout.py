@@ -15,23 +15,29 @@ languages); it is emptied whenever a setting changes (the tests' ``settings`` fi
 ``override_settings``), and otherwise lives as long as the process, like the compiled
 templates and the translation catalogues it is made of. ``memo_enabled`` off renders every
 part live (tests compare both).
+
+``fixed_reverse(name)`` and ``{% fixed_url "name" [as var] %}``: the URL of a pattern without
+arguments, reversed once per process (and script prefix): the menus' links, each of which
+costs a ``reverse()`` per page otherwise. Emptied with the memo.
 """
 
 from django import template
 from django.core.signals import setting_changed
 from django.template.loader_tags import BlockNode
-from django.urls import get_script_prefix
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 
 register = template.Library()
 
 _MEMO: dict[tuple, str] = {}
+_URLS: dict[tuple, str] = {}
 MEMO_LIMIT = 256  # far above parts × languages: a key that varies unexpectedly cannot grow it
 memo_enabled = True
 
 
 def memo_clear(**kwargs) -> None:
     _MEMO.clear()
+    _URLS.clear()
 
 
 setting_changed.connect(memo_clear, dispatch_uid="ecandidat.layout.memo_clear")
@@ -72,3 +78,16 @@ def memo(parser, token):
         )
     variables = [parser.compile_filter(bit) for bit in bits[2:]]
     return MemoNode(bits[1][1:-1], variables, nodelist)
+
+
+def fixed_reverse(name: str) -> str:
+    key = (name, get_script_prefix(), get_urlconf())
+    url = _URLS.get(key)
+    if url is None:
+        url = _URLS[key] = reverse(name)
+    return url
+
+
+@register.simple_tag
+def fixed_url(name: str) -> str:
+    return fixed_reverse(name)

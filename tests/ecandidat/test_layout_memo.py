@@ -6,7 +6,7 @@ import re
 
 import pytest
 from django.template import Context, Template, TemplateSyntaxError
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 
 from ecandidat import layout
 from tests.factories import CandidatureFactory, ProgrammeFactory, UserFactory, reviewer_of
@@ -126,3 +126,14 @@ def test_the_memo_keys_on_the_listed_variables():
     assert template.render(Context({"name": "A"})) == "A"
     assert template.render(Context({"name": "B"})) == "B"
     assert template.render(Context({"name": "A"})) == "A"
+
+
+def test_fixed_urls_are_the_reversed_ones_for_the_script_prefix():
+    layout.memo_clear()
+    assert layout.fixed_reverse("dossiers:overview") == reverse("dossiers:overview") == "/dossier/"
+    set_script_prefix("/ecandidat/")
+    try:
+        assert layout.fixed_reverse("dossiers:overview") == "/ecandidat/dossier/"
+    finally:
+        set_script_prefix("/")
+    assert layout.fixed_reverse("dossiers:overview") == "/dossier/"
