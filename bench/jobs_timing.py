@@ -136,6 +136,7 @@ def prepare_programmes():
     from django.utils import timezone
 
     from candidatures.models import Programme
+    from candidatures.offer import offer_changed
 
     now = timezone.now()
     Programme.objects.update(
@@ -147,6 +148,7 @@ def prepare_programmes():
         confirmation_deadline=now - timedelta(minutes=1),
         confirmation_days=None,
     )
+    offer_changed()  # an update sends no signal: the offer page's listing follows
 
 
 def publish(count: int, process: subprocess.Popen, chunk: int) -> dict:

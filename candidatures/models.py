@@ -2,6 +2,7 @@
 audit trail. The state changes themselves live in ``workflow.py``: nothing here writes a
 status."""
 
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -27,6 +28,11 @@ class Campaign(models.Model):
     label = models.CharField(_("label"), max_length=150)
     is_active = models.BooleanField(_("active"), default=False)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    # The version of the offer page's cached listing (``candidatures.offer``): a new random
+    # value whenever one of the campaign's programmes, a centre or the campaign changes. Random
+    # rather than a counter, so that a rebuilt database never meets a cache entry of its own
+    # numbers.
+    offer_version = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
         verbose_name = _("campaign")

@@ -18,6 +18,7 @@ from . import selectors
 from .copy import copy_filename, copy_pdf
 from .mail import current_letter, decision_details_hook
 from .models import Programme, Status
+from .offer import listing as offer_listing
 from .workflow import (
     SECTIONS_TO_APPLY,
     Event,
@@ -33,25 +34,26 @@ from .workflow import (
 
 @login_not_required
 def offer(request):
-    """The offer as a tree centre -> programmes (<details>, no JavaScript needed)."""
+    """The offer as a tree centre -> programmes (<details>, no JavaScript needed). The
+    listing is drawn once and kept (``candidatures.offer``); only the candidate's own
+    applications are looked up per request."""
     query = request.GET.get("q", "").strip()[:100]
     campaign = selectors.active_campaign()
-    now = timezone.now()
-    applied = {}
-    if request.user.is_authenticated and not request.user.is_staff:
-        applied = dict(
-            selectors.candidatures_of(request.user)
-            .filter(programme__campaign=campaign)
-            .values_list("programme_id", "pk")
-        )
-    centres = [
-        (centre, [(p, selectors.window_state(p, now), applied.get(p.pk)) for p in programmes])
-        for centre, programmes in selectors.offer_by_centre(campaign=campaign, query=query)
-    ]
+    html = ""
+    if campaign is not None:
+        drawn = offer_listing(campaign=campaign, query=query, now=timezone.now())
+        applied = {}
+        if not drawn.empty and request.user.is_authenticated and not request.user.is_staff:
+            applied = dict(
+                selectors.candidatures_of(request.user)
+                .filter(programme__campaign=campaign)
+                .values_list("programme_id", "pk")
+            )
+        html = "" if drawn.empty else drawn.html(applied)
     return render(
         request,
         "candidatures/offer.html",
-        {"campaign": campaign, "centres": centres, "query": query},
+        {"campaign": campaign, "listing": html, "query": query},
     )
 
 

@@ -14,6 +14,7 @@ from accounts.demo import CANDIDATE_PASSWORD, STAFF, _ensure, authenticator
 from accounts.models import User
 from candidatures.demo import FORMATION_CONTINUE, PSYCHOLOGY
 from candidatures.models import Campaign, Candidature, Centre, Programme
+from candidatures.offer import offer_changed
 from candidatures.workflow import (
     candidature_create,
     candidature_mark_complete,
@@ -156,6 +157,7 @@ def populate():
             jury_at=now - datetime.timedelta(days=2),
             publication_at=now - datetime.timedelta(hours=1),
         )
+        offer_changed()  # an update sends no signal: the offer page's listing follows
     for order, (fr, en) in enumerate(REASONS):
         UnfavourableReason.objects.update_or_create(
             label_fr=fr, defaults={"label_en": en, "order": order}

@@ -40,6 +40,7 @@ from candidatures.models import (
     Programme,
     Status,
 )
+from candidatures.offer import offer_changed
 from dossiers.models import (
     Address,
     Baccalaureate,
@@ -180,6 +181,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             offer = self._offer(programmes)
             counts.update(self._people(candidates, offer))
+            offer_changed()  # bulk_create and COPY send no signal: the offer page follows
         elapsed = time.monotonic() - started
         summary = ", ".join(f"{n:,} {name}" for name, n in counts.items())
         self.stdout.write(f"bench data: {summary} in {elapsed:.1f} s")

@@ -1,0 +1,146 @@
+"""The offer page's listing (the centres and their programmes), drawn once and kept.
+
+The listing is public: the same for everybody but the last cell of a row, "See my
+application" for a programme the candidate applied to. It is rendered without any user, each
+of those cells between two markers, and kept as the text between the cells plus each cell's
+default (the "Apply" button while the programme is open, else nothing); a request puts its
+own cells in (``Listing.html``), so nothing kept belongs to anybody.
+
+Kept under the campaign, the language, the time zone and the campaign's ``offer_version``,
+which changes in the same transaction as any programme, centre or campaign (the signals below,
+connected in ``apps.py``; a ``QuerySet.update`` or a ``COPY`` sends none: call
+``offer_changed()`` after it). The version is read with the campaign itself, the query the
+page makes anyway, so a worker never serves a listing older than the data it can see, Redis
+or not. A listing is good until the next opening or closing of one of its programmes (the
+"Open"/"Closed" badges and the "Apply" buttons follow the clock), then drawn again.
+
+Two levels: this process's memory in front of the shared cache (one Redis read saved per
+request; both keyed by the version, so never stale). A search (``?q=``) is drawn each time:
+its listing is usually short, and keeping what visitors type would let anybody fill the
+cache the sessions live in."""
+
+import re
+import threading
+import uuid
+from datetime import datetime
+
+from django.core.cache import cache
+from django.template.loader import get_template, render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from . import selectors
+
+KEEP_SECONDS = 6 * 3600  # at most, in the shared cache; a new version leaves the old unused
+MEMO_SIZE = 8  # listings kept in this process: campaigns × languages, with room
+FORMAT = 1  # in the key: a change of what is kept makes the old entries unread
+
+_ACTION = re.compile(r"<!--offer-action (\d+)-->(.*?)<!--/offer-action-->", re.S)
+_memo: dict[str, "Listing"] = {}
+_memo_lock = threading.Lock()
+
+
+class Listing:
+    """The listing's text around the action cells, each cell's default, and until when all
+    of it holds (None: no opening or closing ahead)."""
+
+    __slots__ = ("chunks", "slots", "valid_until")
+
+    def __init__(self, chunks: tuple, slots: tuple, valid_until: datetime | None):
+        self.chunks, self.slots, self.valid_until = chunks, slots, valid_until
+
+    @property
+    def empty(self) -> bool:
+        return not self.slots
+
+    def valid_at(self, now) -> bool:
+        return self.valid_until is None or now < self.valid_until
+
+    def html(self, applied: dict[int, int]) -> SafeString:
+        """The listing with the cells of the candidate's own applications (programme pk ->
+        application pk) put in."""
+        chunks = self.chunks
+        out = [chunks[0]]
+        own = get_template("candidatures/_offer_action.html") if applied else None
+        for index, (programme_pk, default) in enumerate(self.slots, start=1):
+            candidature_pk = applied.get(programme_pk)
+            if candidature_pk is None:
+                out.append(default)
+            else:
+                out.append(own.render({"applied_pk": candidature_pk}))
+            out.append(chunks[index])
+        return mark_safe("".join(out))  # noqa: S308 (our own template's output, escaped)
+
+
+def listing(*, campaign, query: str, now) -> Listing:
+    """The campaign's listing at ``now`` in the active language, filtered by ``query``."""
+    if query:
+        return _draw(campaign=campaign, query=query, now=now)
+    key = (
+        f"candidatures:offer:{FORMAT}:{campaign.pk}:{campaign.offer_version}:"
+        f"{get_language()}:{timezone.get_current_timezone_name()}"
+    )
+    found = _memo.get(key)
+    if found is not None and found.valid_at(now):
+        return found
+    kept = cache.get(key)
+    found = Listing(*kept) if kept is not None else None
+    if found is None or not found.valid_at(now):
+        found = _draw(campaign=campaign, query="", now=now)
+        seconds = KEEP_SECONDS
+        if found.valid_until is not None:
+            seconds = min(seconds, max(1, int((found.valid_until - now).total_seconds()) + 1))
+        cache.set(key, (found.chunks, found.slots, found.valid_until), timeout=seconds)
+    with _memo_lock:
+        _memo.pop(key, None)
+        while len(_memo) >= MEMO_SIZE:
+            _memo.pop(next(iter(_memo)))
+        _memo[key] = found
+    return found
+
+
+def forget_memo() -> None:
+    """Empties this process's copies (tests; the shared cache is cleared on its own)."""
+    with _memo_lock:
+        _memo.clear()
+
+
+def _draw(*, campaign, query: str, now) -> Listing:
+    centres = [
+        (centre, [(p, selectors.window_state(p, now)) for p in programmes])
+        for centre, programmes in selectors.offer_by_centre(campaign=campaign, query=query)
+    ]
+    html = render_to_string(
+        "candidatures/_offer_centres.html", {"centres": centres, "query": query}
+    )
+    parts = _ACTION.split(html)
+    ahead = [
+        moment
+        for _centre, programmes in centres
+        for programme, _window in programmes
+        for moment in (programme.opens_at, programme.closes_at)
+        if moment > now
+    ]
+    return Listing(
+        chunks=tuple(str(part) for part in parts[0::3]),
+        slots=tuple(
+            (int(pk), str(cell)) for pk, cell in zip(parts[1::3], parts[2::3], strict=True)
+        ),
+        valid_until=min(ahead, default=None),
+    )
+
+
+def offer_changed(**_signal) -> None:
+    """Every campaign's listing is to be drawn again. Every campaign rather than the one
+    concerned: a programme may have moved between campaigns, a centre belongs to all, and
+    there are only a few campaigns."""
+    from .models import Campaign
+
+    Campaign.objects.update(offer_version=uuid.uuid4())
+
+
+def new_offer_version(*, instance, **_signal) -> None:
+    """A campaign saved carries a new version in the same statement: saving an instance read
+    earlier never puts an older version back."""
+    instance.offer_version = uuid.uuid4()
