@@ -37,6 +37,9 @@ MEMO_SIZE = 8  # listings kept in this process: campaigns × languages, with roo
 FORMAT = 1  # in the key: a change of what is kept makes the old entries unread
 
 _ACTION = re.compile(r"<!--offer-action (\d+)-->(.*?)<!--/offer-action-->", re.S)
+# The template's indentation, more than half of the listing's bytes; nothing in it keeps
+# white space (no <pre>, no white-space CSS), so a line's leading blanks show nothing.
+_INDENT = re.compile(r"\n[ \t]+")
 _memo: dict[str, "Listing"] = {}
 _memo_lock = threading.Lock()
 
@@ -68,7 +71,7 @@ class Listing:
             if candidature_pk is None:
                 out.append(default)
             else:
-                out.append(own.render({"applied_pk": candidature_pk}))
+                out.append(_INDENT.sub("\n", own.render({"applied_pk": candidature_pk})))
             out.append(chunks[index])
         return mark_safe("".join(out))  # noqa: S308 (our own template's output, escaped)
 
@@ -114,7 +117,7 @@ def _draw(*, campaign, query: str, now) -> Listing:
     html = render_to_string(
         "candidatures/_offer_centres.html", {"centres": centres, "query": query}
     )
-    parts = _ACTION.split(html)
+    parts = _ACTION.split(_INDENT.sub("\n", html))
     ahead = [
         moment
         for _centre, programmes in centres
