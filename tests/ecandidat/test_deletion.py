@@ -3,15 +3,16 @@
 import pytest
 from django.db.models.signals import pre_delete
 
-from candidatures.models import Programme
+from candidatures.models import Campaign
 from dossiers.models import Dossier
 from ecandidat.deletion import Unsupported, plan
 
 
 def test_a_protected_relation_is_refused():
-    # An application PROTECTs its programme: the collector would raise, the plan refuses.
+    # A programme PROTECTs its campaign: the collector would raise, the plan refuses. (Not
+    # the programme itself: the offer page's listing has deletion receivers on it.)
     with pytest.raises(Unsupported, match="on_delete=PROTECT"):
-        plan.__wrapped__(Programme)
+        plan.__wrapped__(Campaign)
 
 
 def test_a_model_with_deletion_receivers_is_refused():
