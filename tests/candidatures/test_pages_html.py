@@ -1,0 +1,174 @@
+"""The dashboard and the application page render the same HTML as the reference files in
+``golden/`` for the same data: a guard for work on their speed, which must not change what a
+candidate reads. One candidate with an application at every stage the pages tell apart
+(a draft with sent, refused, not-concerned, missing and reusable documents, incomplete with
+the staff's comment, received, favourable, waiting list, preselected with an interview,
+unfavourable with a reason, confirmed, cancelled), in French and English, at a fixed time.
+
+After a change meant to alter these pages, write the files again with
+``ECANDIDAT_WRITE_GOLDEN=1`` and read the diff before committing it."""
+
+import datetime
+import os
+import re
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from candidatures.models import CandidatureTransition
+from commissions.models import DecisionDetail, UnfavourableReason
+from pieces.models import PieceStatus
+from tests.factories import (
+    CampaignFactory,
+    CandidatureFactory,
+    CentreFactory,
+    DossierFactory,
+    PieceFactory,
+    PieceTypeFactory,
+    ProgrammeFactory,
+    RequiredPieceFactory,
+    UserFactory,
+)
+
+from .conftest import fill_sections_to_apply
+
+pytestmark = pytest.mark.django_db
+
+GOLDEN = Path(__file__).parent / "golden"
+NOW = datetime.datetime(2026, 3, 2, 9, 30, tzinfo=datetime.UTC)
+STAGES = [
+    "draft",
+    "incomplete",
+    "received",
+    "favourable",
+    "waitlisted",
+    "preselected",
+    "unfavourable",
+    "confirmed",
+    "cancelled",
+]
+
+
+def _at(days, hours=0):
+    return NOW + datetime.timedelta(days=days, hours=hours)
+
+
+def _programme(centre, n, **fields):
+    return ProgrammeFactory(
+        campaign=CampaignFactory(),
+        centre=centre,
+        code=f"M{n:02d}",
+        title=f"Master « Lettres & langues » n°{n}",
+        opens_at=_at(-10),
+        closes_at=_at(5, 3),
+        return_deadline=_at(12, 5),
+        jury_at=_at(20),
+        publication_at=_at(30, 2),
+        confirmation_deadline=_at(40, 4),
+        **fields,
+    )
+
+
+@pytest.fixture
+def candidate():
+    """The candidate and their applications by stage, made at ``NOW``."""
+    with time_machine.travel(NOW, tick=False):
+        user = UserFactory(
+            email="golden@example.org",
+            first_name="Zoé",
+            last_name="Dupont-Ærø",
+            candidate_number="GOLDEN01",
+        )
+        dossier = fill_sections_to_apply(DossierFactory(user=user))
+        centre = CentreFactory(name="UFR <Lettres> & Langues", contact_email="ufr@example.org")
+        cv = PieceTypeFactory(
+            label_fr="CV", label_en="CV", order=1, description_fr="Daté.", description_en="Dated."
+        )
+        identity = PieceTypeFactory(
+            label_fr="Pièce d'identité", label_en="Identity document", order=2, shared=True
+        )
+        grant = PieceTypeFactory(label_fr="Attestation de bourse", label_en="Grant", order=3)
+        form = PieceTypeFactory(
+            label_fr="Formulaire", label_en="Form", order=4, blank_form="forms/f.pdf"
+        )
+        letter = PieceTypeFactory(label_fr="Lettre", label_en="Letter", order=5)
+        reason = UnfavourableReason.objects.create(label_fr="Prérequis", label_en="Prerequisites")
+        RequiredPieceFactory(programme=None, centre=centre, piece_type=letter, conditional=True)
+        applications = {}
+        for n, stage in enumerate(STAGES):
+            programme = _programme(centre, n, has_waiting_list=stage == "waitlisted")
+            RequiredPieceFactory(programme=programme, piece_type=cv)
+            RequiredPieceFactory(programme=programme, piece_type=identity)
+            RequiredPieceFactory(programme=programme, piece_type=grant, conditional=True)
+            RequiredPieceFactory(programme=programme, piece_type=form)
+            candidature = CandidatureFactory(dossier=dossier, programme=programme, **{stage: True})
+            applications[stage] = candidature
+            CandidatureTransition.objects.create(
+                candidature=candidature,
+                event="create",
+                actor_kind="candidate",
+                to_state="draft",
+                at=_at(-3),
+                comment="Première ligne\nseconde <ligne>",
+            )
+        draft, incomplete = applications["draft"], applications["incomplete"]
+        PieceFactory(candidature=draft, piece_type=cv, original_name="mon cv.pdf", size=2048)
+        PieceFactory(candidature=draft, piece_type=grant, status=PieceStatus.NOT_CONCERNED)
+        PieceFactory(candidature=incomplete, piece_type=identity, original_name="id.pdf")
+        PieceFactory(
+            candidature=incomplete,
+            piece_type=cv,
+            status=PieceStatus.REFUSED,
+            refusal_comment="Illisible : <scan> trop sombre",
+        )
+        PieceFactory(candidature=incomplete, piece_type=form, status=PieceStatus.PENDING_SCAN)
+        for stage in ("received", "favourable", "waitlisted", "confirmed"):
+            for piece_type in (cv, identity, form, letter):
+                PieceFactory(candidature=applications[stage], piece_type=piece_type)
+        applications["waitlisted"].waitlist_rank = 3
+        applications["waitlisted"].save()
+        DecisionDetail.objects.create(
+            candidature=applications["preselected"],
+            interview_at=_at(25, 4),
+            interview_place="Salle 101 <bâtiment A>",
+            updated_at=NOW,
+        )
+        DecisionDetail.objects.create(
+            candidature=applications["unfavourable"], reason=reason, updated_at=NOW
+        )
+    return user, applications
+
+
+def _normalised(html):
+    """What differs between runs and is not the page's business: ids in URLs, tokens."""
+    html = re.sub(r'(name="csrfmiddlewaretoken" value=")[^"]+', r"\1TOKEN", html)
+    html = re.sub(r'nonce="[^"]+"', 'nonce="NONCE"', html)
+    # Paths in attributes (links, forms, the language switch's "next") carry the ids.
+    return re.sub(r'="(/[^"]*)"', lambda m: '="' + re.sub(r"\d+", "N", m.group(1)) + '"', html)
+
+
+def _pages(applications):
+    yield "dashboard", reverse("candidatures:dashboard")
+    for stage, candidature in applications.items():
+        yield stage, reverse("candidatures:detail", args=[candidature.pk])
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_pages_render_the_reference_html(client, candidate, language):
+    user, applications = candidate
+    client.force_login(user)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+    write = os.environ.get("ECANDIDAT_WRITE_GOLDEN") == "1"
+    with time_machine.travel(NOW + datetime.timedelta(hours=1), tick=False):
+        for name, url in _pages(applications):
+            response = client.get(url)
+            assert response.status_code == 200, (name, response.status_code)
+            html = _normalised(response.content.decode())
+            path = GOLDEN / f"{name}.{language}.html"
+            if write:
+                path.parent.mkdir(exist_ok=True)
+                path.write_text(html)
+                continue
+            assert html == path.read_text(), f"{path.name} differs (see the module docstring)"
