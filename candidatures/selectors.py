@@ -4,8 +4,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ecandidat.hooks import Hook
+from ecandidat.prepared import Prepared
 
-from .models import Campaign, Candidature, Decision, Programme, Status
+from .models import Campaign, Candidature, CandidatureTransition, Decision, Event, Programme, Status
 
 
 def overdue_for_expiry(*, now):
@@ -70,6 +71,47 @@ def candidatures_of(user):
         .select_related("programme__centre", "programme__campaign", "dossier")
         .order_by("-created_at", "-pk")
     )
+
+
+def _of_dossier(dossier_id, **filters):
+    return (
+        Candidature.objects.filter(dossier_id=dossier_id, **filters)
+        .select_related("programme__centre", "programme__campaign")
+        .order_by("-created_at", "-pk")
+    )
+
+
+# The candidate pages' reads, compiled once (``ecandidat.prepared``): their dossier is known
+# already (``dossier_for``), so it is neither joined nor read again.
+_applications_of_dossier = Prepared(_of_dossier)
+_application_of_dossier = Prepared(lambda dossier_id, pk: _of_dossier(dossier_id, pk=pk))
+_history = Prepared(
+    lambda candidature_id: CandidatureTransition.objects.filter(
+        candidature_id=candidature_id
+    ).exclude(event=Event.DECIDE)
+)
+
+
+def applications_of(dossier) -> list[Candidature]:
+    """``candidatures_of`` for a candidate page, which holds the dossier: the same rows."""
+    candidatures = _applications_of_dossier(dossier_id=dossier.pk)
+    for candidature in candidatures:
+        candidature.dossier = dossier
+    return candidatures
+
+
+def application_of(dossier, pk: int) -> Candidature | None:
+    """One of the candidate's own applications, or None."""
+    for candidature in _application_of_dossier(dossier_id=dossier.pk, pk=pk):
+        candidature.dossier = dossier
+        return candidature
+    return None
+
+
+def candidate_history(candidature) -> list[CandidatureTransition]:
+    """What the candidate may read of the trail: a decision recorded and not yet published is
+    the commission's business (it may still change), so its row is left out."""
+    return _history(candidature_id=candidature.pk)
 
 
 def window_state(programme, now) -> str:

@@ -128,23 +128,24 @@ def _rows(user, dossier, candidatures, *, with_items=True):
 
 @candidate_required
 def dashboard(request, *, dossier):
-    rows = _rows(request.user, dossier, selectors.candidatures_of(request.user))
+    rows = _rows(request.user, dossier, selectors.applications_of(dossier))
     return render(request, "candidatures/dashboard.html", {"rows": rows, "dossier": dossier})
 
 
 def _history(candidature):
-    """What the candidate may read of the trail: a decision recorded and not yet published is
-    the commission's business (it may still change), so its row is left out."""
-    return [(t, Event(t.event).label) for t in candidature.transitions.exclude(event=Event.DECIDE)]
+    return [(t, Event(t.event).label) for t in selectors.candidate_history(candidature)]
 
 
-def _own(request, pk):
-    return get_object_or_404(selectors.candidatures_of(request.user), pk=pk)
+def _own(dossier, pk):
+    candidature = selectors.application_of(dossier, pk)
+    if candidature is None:
+        raise Http404
+    return candidature
 
 
 @candidate_required
 def detail(request, pk, *, dossier):
-    candidature = _own(request, pk)
+    candidature = _own(dossier, pk)
     # The page's extensions (documents) show their own missing items in detail.
     (row,) = _rows(request.user, dossier, [candidature], with_items=False)
     stage = row["stage"]
@@ -173,7 +174,7 @@ def detail(request, pk, *, dossier):
 @require_http_methods(["GET", "POST"])
 def cancel(request, pk, *, dossier):
     """A confirm step that says it is definitive; the workflow refuses anything but a draft."""
-    candidature = _own(request, pk)
+    candidature = _own(dossier, pk)
     if request.method == "POST":
         try:
             candidature_cancel(candidature=candidature, actor=request.user)
@@ -220,7 +221,7 @@ ANSWERS = {
 def answer(request, pk, choice, *, dossier):
     """Confirm or withdraw after a favourable decision, with a confirm step: the answer is
     final. Silence past the deadline is a withdrawal (the expire job)."""
-    candidature = _own(request, pk)
+    candidature = _own(dossier, pk)
     transition, done = ANSWERS[choice]
     if request.method == "POST":
         try:
@@ -248,7 +249,7 @@ def answer(request, pk, choice, *, dossier):
 @candidate_required
 def pdf_copy(request, pk, *, dossier):
     """The dossier and this application as a PDF, in the candidate's current language."""
-    candidature = _own(request, pk)
+    candidature = _own(dossier, pk)
     pdf = copy_pdf(candidature, language=get_language() or "fr")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{copy_filename(candidature)}.pdf"'
@@ -260,7 +261,7 @@ def pdf_copy(request, pk, *, dossier):
 def admission_letter(request, pk, *, dossier):
     """The admission letter of a favourable decision, in the candidate's language (the one
     their mail carried)."""
-    candidature = _own(request, pk)
+    candidature = _own(dossier, pk)
     if stage_of(candidature) not in LETTER_STAGES:
         raise Http404
     letter = current_letter(candidature)

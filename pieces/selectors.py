@@ -10,6 +10,7 @@ from candidatures.models import Event
 from candidatures.workflow import Stage, candidate_may_change, stage_of
 from dossiers.models import Section
 from dossiers.selectors import missing_sections
+from ecandidat.prepared import Prepared
 
 from .models import Piece, PieceStatus, RequiredPiece
 
@@ -19,15 +20,42 @@ IN = {PieceStatus.UPLOADED, PieceStatus.VALIDATED}
 IN_IF_CONDITIONAL = {*IN, PieceStatus.NOT_CONCERNED}
 
 
-def required_pieces(programme) -> list[RequiredPiece]:
-    """The programme's own requirements and its centre's, one per piece type (the
-    programme's wins), in the catalogue's order. One query."""
-    rows = (
-        RequiredPiece.objects.filter(Q(programme=programme) | Q(centre_id=programme.centre_id))
+def _requirements(programme_ids, centre_ids):
+    return (
+        RequiredPiece.objects.filter(
+            Q(programme_id__in=programme_ids) | Q(centre_id__in=centre_ids)
+        )
         .select_related("piece_type")
         .order_by("piece_type__order", "piece_type__pk", "centre_id")
     )
-    return _programme_first(rows)
+
+
+# Compiled once (``ecandidat.prepared``): every application page and upload reads them.
+_requirements_of = Prepared(_requirements)
+# This application's pieces and the candidate's shared ones sent elsewhere (the most recent
+# first), which a draft may reuse. The dossier filter comes first, outside the OR, so
+# PostgreSQL walks this candidate's rows by index instead of every piece.
+_pieces_and_shared = Prepared(
+    lambda dossier_id, candidature_id: (
+        Piece.objects.filter(candidature__dossier_id=dossier_id)
+        .filter(
+            Q(candidature_id=candidature_id)
+            | Q(piece_type__shared=True, status=PieceStatus.UPLOADED)
+        )
+        .order_by("-uploaded_at", "-pk")
+    )
+)
+_pieces_of = Prepared(
+    lambda candidature_ids: Piece.objects.filter(candidature_id__in=candidature_ids)
+)
+
+
+def required_pieces(programme) -> list[RequiredPiece]:
+    """The programme's own requirements and its centre's, one per piece type (the
+    programme's wins), in the catalogue's order. One query."""
+    return _programme_first(
+        _requirements_of(programme_ids=[programme.pk], centre_ids=[programme.centre_id])
+    )
 
 
 def _programme_first(rows) -> list[RequiredPiece]:
@@ -87,15 +115,8 @@ def pieces_context(candidature, *, missing_sections_labels) -> dict:
     incomplete = open_ and stage == Stage.INCOMPLETE
     requirements = required_pieces(programme)
     pieces, shared = {}, {}
-    # One query: this application's pieces and the candidate's shared ones sent elsewhere
-    # (the most recent first), which a draft may reuse. The dossier filter comes first, outside
-    # the OR, so PostgreSQL walks this candidate's rows by index instead of every piece.
-    for piece in (
-        Piece.objects.filter(candidature__dossier_id=candidature.dossier_id)
-        .filter(
-            Q(candidature=candidature) | Q(piece_type__shared=True, status=PieceStatus.UPLOADED)
-        )
-        .order_by("-uploaded_at", "-pk")
+    for piece in _pieces_and_shared(
+        dossier_id=candidature.dossier_id, candidature_id=candidature.pk
     ):
         if piece.candidature_id == candidature.pk:
             pieces[piece.piece_type_id] = piece
@@ -207,19 +228,13 @@ def missing_pieces_by_candidature(candidatures) -> dict[int, list[str]]:
     candidatures = [c for c in candidatures if stage_of(c) in (Stage.DRAFT, Stage.INCOMPLETE)]
     if not candidatures:
         return {}
-    programme_ids = {c.programme_id for c in candidatures}
-    centre_ids = {c.programme.centre_id for c in candidatures}
-    rows = (
-        RequiredPiece.objects.filter(
-            Q(programme_id__in=programme_ids) | Q(centre_id__in=centre_ids)
-        )
-        .select_related("piece_type")
-        .order_by("piece_type__order", "piece_type__pk", "centre_id")
+    rows = _requirements_of(
+        programme_ids=sorted({c.programme_id for c in candidatures}),
+        centre_ids=sorted({c.programme.centre_id for c in candidatures}),
     )
     pieces: dict[int, dict[int, Piece]] = {}
-    for piece in Piece.objects.filter(candidature__in=candidatures):
+    for piece in _pieces_of(candidature_ids=[c.pk for c in candidatures]):
         pieces.setdefault(piece.candidature_id, {})[piece.piece_type_id] = piece
-    rows = list(rows)
     missing = {}
     for candidature in candidatures:
         requirements = _programme_first(
