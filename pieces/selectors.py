@@ -1,7 +1,7 @@
 """Reads on pieces: what a programme asks for, what an application still lacks, and which
 pieces a user may download."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +11,7 @@ from candidatures.workflow import Stage, candidate_may_change, stage_of
 from dossiers.models import Section
 from dossiers.selectors import missing_sections
 from ecandidat.prepared import Prepared
+from ecandidat.reversing import url_maker
 
 from .models import Piece, PieceStatus, RequiredPiece
 
@@ -100,10 +101,52 @@ class PieceRow:
     can_delete: bool
     can_not_concern: bool
     reusable: Piece | None = None  # a shared piece sent with another application
+    # What the page shows, worked out once per row rather than by the template's lookups.
+    label: str = ""
+    description: str = ""
+    is_conditional: bool = False
+    has_file: bool = False
+    badge: str = ""
+    urls: dict = field(default_factory=dict)
 
     @property
     def piece_type(self):
         return self.requirement.piece_type
+
+
+# The badge's colour by status of the document.
+BADGES = {
+    PieceStatus.UPLOADED: " fr-badge--success",
+    PieceStatus.NOT_CONCERNED: " fr-badge--success",
+    PieceStatus.VALIDATED: " fr-badge--success",
+    PieceStatus.REFUSED: " fr-badge--error",
+    PieceStatus.PENDING_SCAN: " fr-badge--info",
+}
+ACTIONS = ("upload", "reuse", "not_concerned", "delete")
+
+
+def _row_urls(candidature, rows) -> None:
+    """Each row's links, every view reversed once for the page (``ecandidat.reversing``)."""
+    makers = {}
+
+    def url(name, *ids):
+        if name not in makers:
+            makers[name] = url_maker(f"pieces:{name}", len(ids))
+        return makers[name](*ids)
+
+    for row in rows:
+        type_pk = row.requirement.piece_type_id
+        if row.has_file:
+            row.urls["download"] = url("download", row.piece.pk)
+        if row.piece_type.blank_form:
+            row.urls["blank_form"] = url("blank_form", type_pk)
+        for action, wanted in zip(
+            ACTIONS,
+            (row.can_upload, row.reusable, row.can_not_concern, row.can_delete),
+            strict=True,
+        ):
+            if wanted:
+                row.urls[action] = url(action, candidature.pk, type_pk)
 
 
 def pieces_context(candidature, *, missing_sections_labels) -> dict:
@@ -126,12 +169,18 @@ def pieces_context(candidature, *, missing_sections_labels) -> dict:
     for requirement in requirements:
         piece = pieces.get(requirement.piece_type_id)
         status = PieceStatus(piece.status) if piece else PieceStatus.MISSING
+        piece_type = requirement.piece_type
         rows.append(
             PieceRow(
                 requirement=requirement,
                 piece=piece,
                 status=status,
                 status_label=status.label,
+                label=piece_type.label,
+                description=piece_type.description,
+                is_conditional=requirement.is_conditional,
+                has_file=bool(piece and piece.file),
+                badge=BADGES.get(status, " fr-badge--warning"),
                 can_upload=draft or (incomplete and status == PieceStatus.REFUSED),
                 can_delete=draft and status != PieceStatus.MISSING,
                 can_not_concern=draft
@@ -142,6 +191,7 @@ def pieces_context(candidature, *, missing_sections_labels) -> dict:
                 else None,
             )
         )
+    _row_urls(candidature, rows)
     missing = missing_pieces(candidature, requirements, pieces) + list(missing_sections_labels)
     return {
         "piece_rows": rows,
