@@ -70,6 +70,11 @@ class CentreQuerySet(models.QuerySet):
             return self
         return self.filter(staff=user)
 
+    def choice_labels(self) -> list[tuple[int, str]]:
+        """``(pk, str(centre))`` in order, without building the instances (the admin's
+        filters list every centre on every page)."""
+        return list(self.values_list("pk", "name"))
+
 
 class Centre(models.Model):
     """A centre of applications ("centre de candidature"): who manages a set of programmes, the
@@ -140,6 +145,13 @@ class Centre(models.Model):
 class ProgrammeQuerySet(models.QuerySet):
     def for_staff(self, user):
         return self.filter(centre__in=Centre.objects.for_staff(user))
+
+    def choice_labels(self) -> list[tuple[int, str]]:
+        """``(pk, str(programme))`` in order, without building the instances (the staff
+        list's filter offers every programme of the staff member's centres)."""
+        return [
+            (pk, f"{code} {title}") for pk, code, title in self.values_list("pk", "code", "title")
+        ]
 
 
 class Programme(models.Model):

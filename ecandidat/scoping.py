@@ -7,12 +7,17 @@ group) over every centre, centre staff over the centres they are named on.
 The querysets themselves are ``Centre/Programme/Candidature.objects.for_staff(user)``; the
 answers here are cached on the user object, which lives for one request."""
 
+from urllib.parse import quote_plus
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.http import Http404
 from django.urls import path
-from django.utils.html import format_html
+from django.utils.encoding import iri_to_uri
+from django.utils.html import escape, format_html
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 MANAGE_ALL_CENTRES = "candidatures.manage_all_centres"
@@ -135,11 +140,64 @@ class CentralEditsMixin:
 
 
 class ScopedRelatedFilter(admin.RelatedFieldListFilter):
-    """Offers only the centres / programmes the staff member manages."""
+    """Offers only the centres / programmes the staff member manages. Cheaper than Django's
+    on long lists (the applications list offers every programme, 200 in the bench): the
+    labels are read without building the objects when the queryset has ``choice_labels()``,
+    and each choice's link is the same query string with the choice's key put in, not
+    ``get_query_string()`` again; each choice's ``<li>`` is written here, the template
+    (``admin/filter.html`` but for its loop) only puts them one after the other. The HTML is
+    Django's (tests/candidatures/test_admin.py)."""
+
+    template = "admin/scoped_filter.html"
 
     def field_choices(self, field, request, model_admin):
         related = field.related_model.objects.for_staff(request.user)
+        if hasattr(related, "choice_labels"):
+            return related.choice_labels()
         return [(obj.pk, str(obj)) for obj in related]
+
+    def choices(self, changelist):
+        for choice in self._choices(changelist):
+            yield {**choice, "item": _filter_item(choice)}
+
+    def _choices(self, changelist):
+        # With facets (counts), or a query string where the marker is not alone: Django's.
+        marker = "0ecandidat0choice0"
+        params = {
+            key: value
+            for key, value in changelist.filter_params.items()
+            if not key.startswith(self.lookup_kwarg_isnull)
+        }
+        params[self.lookup_kwarg] = marker
+        query = "?" + urlencode(sorted(params.items()), doseq=True)
+        if changelist.add_facets or query.count(marker) != 1:
+            yield from super().choices(changelist)
+            return
+        head, _marker, tail = query.partition(marker)
+        yield next(super().choices(changelist))  # "All", as Django writes it
+        for pk_val, val in self.lookup_choices:
+            yield {
+                "selected": self.lookup_val is not None and str(pk_val) in self.lookup_val,
+                "query_string": f"{head}{quote_plus(str(pk_val))}{tail}",
+                "display": val,
+            }
+        if self.include_empty_choice:
+            yield {
+                "selected": bool(self.lookup_val_isnull),
+                "query_string": changelist.get_query_string(
+                    {self.lookup_kwarg_isnull: "True"}, [self.lookup_kwarg]
+                ),
+                "display": self.empty_value_display,
+            }
+
+
+def _filter_item(choice) -> str:
+    """One choice as ``admin/filter.html``'s loop writes it, whitespace included."""
+    selected = ' class="selected"' if choice["selected"] else ""
+    href = escape(iri_to_uri(choice["query_string"]))
+    return mark_safe(  # noqa: S308 (both values escaped)
+        f'\n    <li{selected}>\n    <a href="{href}">{escape(str(choice["display"]))}</a></li>\n  '
+    )
 
 
 def admin_paths(model_admin, routes) -> list:
