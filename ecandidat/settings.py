@@ -128,8 +128,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "ecandidat.context_processors.institution",
             ],
-            # {% memo %}: the layout's fixed parts rendered once per process (ecandidat/layout.py).
-            "libraries": {"layout": "ecandidat.layout"},
+            # {% memo %}: the layout's fixed parts rendered once per process (ecandidat/layout.py);
+            # the admin's app list written in Python (templates/admin/app_list.html).
+            "libraries": {"layout": "ecandidat.layout", "ecandidat_admin": "ecandidat.admin_tags"},
         },
     },
 ]
