@@ -14,13 +14,14 @@ the rows with ``items_for_result``'s, FR and EN, with filters preserved).
 Anything this module does not know (a popup, ``to_field``, a column it has no writer for)
 keeps Django's rows and rendering."""
 
+from html import escape
+
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.templatetags.admin_list import ResultList, results
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.views.main import ChangeList
 from django.urls import reverse
-from django.utils import formats, timezone
-from django.utils.html import escape
+from django.utils import dateformat, formats, timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -44,7 +45,8 @@ _PK = "0ecandidat0pk0"
 
 
 def _shown(value) -> str:
-    """``display_for_value`` for a string: blank is the admin's empty value."""
+    """``display_for_value`` for a string: blank is the admin's empty value. (``escape`` is
+    the standard library's, which Django's wraps for lazy strings.)"""
     return escape(value) if value and value.strip() else "-"
 
 
@@ -93,6 +95,8 @@ def _writers(cl):
     head, _marker, tail = escape(url).partition(_PK)
     select = _("Select this object for an action - {}")
     statuses = {value: escape(str(label)) for value, label in Status.choices}
+    # formats.localize(), its format looked up once.
+    moment_format = formats.get_format("DATETIME_FORMAT")
 
     def checkbox(row):
         return (
@@ -125,7 +129,10 @@ def _writers(cl):
 
     def submitted(row):
         moment = row["submitted_at"]
-        shown = escape(formats.localize(timezone.template_localtime(moment))) if moment else empty
+        if moment:
+            shown = escape(dateformat.format(timezone.template_localtime(moment), moment_format))
+        else:
+            shown = empty
         return f'<td class="field-submitted_at nowrap">{shown}</td>'
 
     def refused(row):
