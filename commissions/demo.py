@@ -129,7 +129,7 @@ def _apply(programme, staff, login, first, last, civility):
                 candidature=candidature,
                 piece_type=requirement.piece_type,
                 clean=clean,
-                scan=antivirus.scan(clean.data),
+                scan=antivirus.scan(clean.file),
                 actor=user,
             )
         candidature_submit(candidature=candidature, actor=user)

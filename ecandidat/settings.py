@@ -425,6 +425,10 @@ PHONENUMBER_DEFAULT_REGION = "FR"
 # --- Pieces (uploaded documents) -------------------------------------------------------------
 # One file per document, checked and rewritten before it is stored (pieces/files/).
 PIECES_MAX_UPLOAD_BYTES = env.int("PIECES_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
+# Django's default, written here because the checks rely on it: an upload bigger than this is
+# written to a temporary file, which the checks read in place (a 5 MB one never sits whole in
+# a web worker's memory).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Above this many pixels an image is refused as a decompression bomb (a 48 Mpx photo passes).
 PIECES_MAX_IMAGE_PIXELS = env.int("PIECES_MAX_IMAGE_PIXELS", default=60_000_000)
 PIECES_MAX_MERGE_FILES = env.int("PIECES_MAX_MERGE_FILES", default=20)

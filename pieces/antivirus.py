@@ -71,13 +71,21 @@ def _reply(connection: socket.socket) -> str:
     return reply.rstrip(b"\0\n").decode("utf-8", "replace")
 
 
-def _talk(command: bytes, data: bytes | None = None) -> str:
+def _chunks(data):
+    """Bytes or a seekable binary file (read from its start), CHUNK_SIZE at a time."""
+    if isinstance(data, bytes | bytearray | memoryview):
+        view = memoryview(data)
+        return (view[start : start + CHUNK_SIZE] for start in range(0, len(view), CHUNK_SIZE))
+    data.seek(0)
+    return iter(lambda: data.read(CHUNK_SIZE), b"")
+
+
+def _talk(command: bytes, data=None) -> str:
     with _connect(settings.PIECES_CLAMD_TIMEOUT) as connection:
         connection.sendall(b"z" + command + b"\0")
         if data is not None:
             try:
-                for start in range(0, len(data), CHUNK_SIZE):
-                    chunk = data[start : start + CHUNK_SIZE]
+                for chunk in _chunks(data):
                     connection.sendall(struct.pack(">I", len(chunk)) + chunk)
                 connection.sendall(struct.pack(">I", 0))
             except OSError as error:
@@ -93,8 +101,9 @@ def enabled() -> bool:
     return bool(settings.PIECES_CLAMD_SOCKET or settings.PIECES_CLAMD_HOST)
 
 
-def scan(data: bytes) -> ScanResult:
-    """Scans bytes with clamd; never raises, never says CLEAN without clamd saying OK."""
+def scan(data) -> ScanResult:
+    """Scans bytes or a seekable binary file with clamd (a file is sent in chunks, never read
+    whole); never raises, never says CLEAN without clamd saying OK."""
     if not enabled():
         return ScanResult(ScanStatus.DISABLED)
     try:

@@ -4,7 +4,6 @@ the commit, and only when no row names it any more (shared pieces)."""
 
 import logging
 
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
@@ -178,9 +177,10 @@ def piece_store(
     if scan.status == ScanStatus.INFECTED:
         raise VirusFound
     status = PieceStatus.UPLOADED if scan.usable else PieceStatus.PENDING_SCAN
-    name = f"{PIECES_PREFIX}/{clean.content_file().name}"  # random: nobody else's
+    content = clean.content_file()
+    name = f"{PIECES_PREFIX}/{content.name}"  # random: nobody else's
     try:
-        stored = default_storage.save(name, ContentFile(clean.data))
+        stored = default_storage.save(name, content)
     except storage_errors() as error:
         # The answer may have been lost after the object was written: remove what may be
         # there under our name (if the storage is still down, the orphan sweep will).

@@ -100,7 +100,7 @@ def upload(request, pk, type_pk):
                     candidature=candidature,
                     piece_type=requirement.piece_type,
                     clean=clean,
-                    scan=antivirus.scan(clean.data),
+                    scan=antivirus.scan(clean.file),
                     actor=request.user,
                 )
             except UploadRejected as error:

@@ -1,17 +1,25 @@
-"""``check_upload``: from what the browser sent to bytes that are safe to store.
+"""``check_upload``: from what the browser sent to a file that is safe to store.
 
 The checks run in this order, cheapest and most telling first, and nothing is stored before the
-last one passes: size (from the declared size, then while reading in bounded chunks), emptiness,
-type from the magic bytes, agreement of the name's extension, no hidden ZIP, full parse and
-rewrite (pypdf for PDFs, Pillow for images).
+last one passes: size (from the declared size, then the file's own), emptiness, type from the
+magic bytes, agreement of the name's extension, no hidden ZIP, full parse and rewrite (pypdf
+for PDFs, Pillow for images).
+
+A PDF is read where it lies (Django writes an upload over ``FILE_UPLOAD_MAX_MEMORY_SIZE`` to a
+temporary file) and rewritten to a temporary file: a 5 MB upload is never held whole in
+memory, neither as sent nor as rewritten; the antivirus and the storage read the clean file in
+chunks. Images are decoded by Pillow anyway, so their bytes are read.
 """
 
 import hashlib
+import io
+import os
 import secrets
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from pypdf import PdfReader
 
 from . import images
@@ -28,6 +36,8 @@ from .sniff import (
 )
 
 CHUNK_SIZE = 64 * 1024
+# What the type is told from (the magic bytes; what a refused file looks like).
+HEAD_BYTES = 512
 
 # (longest side in pixels, JPEG quality), from "as sent" to "still readable": an A4 page is
 # 3508 pixels high at 300 dpi, 1240 at 106 dpi, the least that keeps small print legible.
@@ -45,12 +55,18 @@ RENDITIONS = [
 
 @dataclass(frozen=True)
 class CleanFile:
-    """What the checks let through: the rewritten bytes, never the original ones."""
+    """What the checks let through: the rewritten content, never the original one, in a
+    binary file (a temporary file for a rewritten PDF) of ``size`` bytes."""
 
-    data: bytes = field(repr=False)
+    file: BinaryIO = field(repr=False)
     kind: FileKind
     name: str
     pages: int | None = None
+    size: int = 0
+
+    @classmethod
+    def of_bytes(cls, data: bytes, kind: FileKind, name: str, **fields) -> "CleanFile":
+        return cls(io.BytesIO(data), kind, name, size=len(data), **fields)
 
     @property
     def content_type(self) -> str:
@@ -60,60 +76,86 @@ class CleanFile:
     def extension(self) -> str:
         return EXTENSIONS[self.kind][0]
 
+    def chunks(self):
+        self.file.seek(0)
+        return iter(lambda: self.file.read(CHUNK_SIZE), b"")
+
     @property
-    def size(self) -> int:
-        return len(self.data)
+    def data(self) -> bytes:
+        """The whole content in memory (tests, small files): the upload path streams."""
+        return b"".join(self.chunks())
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
+        digest = hashlib.sha256()
+        for chunk in self.chunks():
+            digest.update(chunk)
+        return digest.hexdigest()
 
-    def content_file(self) -> ContentFile:
-        """For ``FileField.save``: a random stored name, the candidate's name stays data."""
-        return ContentFile(self.data, name=secrets.token_hex(16) + self.extension)
+    def content_file(self) -> File:
+        """For ``Storage.save``: a random stored name, the candidate's name stays data."""
+        self.file.seek(0)
+        return File(self.file, name=secrets.token_hex(16) + self.extension)
 
 
 @dataclass
 class Inspected:
-    """A file that passed every check; for PDFs the opened reader, for images the original
-    bytes (decoded once already, re-encoded later at the size the caller needs)."""
+    """A file that passed every check: the content (read in place, not copied), and for PDFs
+    the opened reader, for images their upright size (decoded once already, re-encoded later
+    at the size the caller needs)."""
 
-    data: bytes
+    file: BinaryIO = field(repr=False)
+    length: int
     kind: FileKind
     name: str
     reader: PdfReader | None = None
     size: tuple[int, int] | None = None  # images: upright width and height
     reduced: bool = False  # images: too many pixels to decode but at 1/2, 1/4 or 1/8
 
+    @property
+    def data(self) -> bytes:
+        self.file.seek(0)
+        return self.file.read()
+
 
 def upload_limit(max_bytes: int | None) -> int:
     return settings.PIECES_MAX_UPLOAD_BYTES if max_bytes is None else max_bytes
 
 
-def read_bounded(source, *, max_bytes: int, name: str) -> bytes:
-    """The whole content, refused as soon as it is known to pass ``max_bytes``."""
+def open_bounded(source, *, max_bytes: int, name: str) -> tuple[BinaryIO, int]:
+    """A seekable binary file on the content and its length, refused as soon as it is known
+    to pass ``max_bytes``. An uploaded file is used where it lies (on disk past
+    ``FILE_UPLOAD_MAX_MEMORY_SIZE``); only a source that cannot seek is read, in bounded
+    chunks."""
     if isinstance(source, bytes | bytearray | memoryview):
         data = bytes(source)
         if len(data) > max_bytes:
             raise FileTooBig(name, size_mb=len(data), limit_mb=max_bytes)
-        return data
+        return io.BytesIO(data), len(data)
     declared = getattr(source, "size", None)
     if declared is not None and declared > max_bytes:
         raise FileTooBig(name, size_mb=declared, limit_mb=max_bytes)
-    if hasattr(source, "seek"):
-        source.seek(0)
+    file = getattr(source, "file", source)  # a Django File: its underlying file
+    if _seekable(file):
+        length = file.seek(0, os.SEEK_END)
+        if length > max_bytes:  # the declared size may lie
+            raise FileTooBig(name, size_mb=max(length, declared or 0), limit_mb=max_bytes)
+        file.seek(0)
+        return file, length
     parts, total = [], 0
-    chunks = (
-        source.chunks(CHUNK_SIZE)
-        if hasattr(source, "chunks")
-        else iter(lambda: source.read(CHUNK_SIZE), b"")
-    )
-    for chunk in chunks:
+    for chunk in iter(lambda: file.read(CHUNK_SIZE), b""):
         total += len(chunk)
         if total > max_bytes:
             raise FileTooBig(name, size_mb=max(total, declared or 0), limit_mb=max_bytes)
         parts.append(chunk)
-    return b"".join(parts)
+    return io.BytesIO(b"".join(parts)), total
+
+
+def _seekable(file) -> bool:
+    try:
+        return file.seekable()
+    except (AttributeError, ValueError, OSError):
+        return False
 
 
 def inspect(
@@ -122,21 +164,24 @@ def inspect(
     """Every check but the final rewrite. Bytes without a name skip the extension check."""
     raw_name = name if name is not None else getattr(source, "name", None)
     shown = display_name(raw_name)
-    data = read_bounded(source, max_bytes=upload_limit(max_bytes), name=shown)
-    if not data:
+    file, length = open_bounded(source, max_bytes=upload_limit(max_bytes), name=shown)
+    if not length:
         raise EmptyFile(shown)
-    kind = detect_kind(data, name=shown)
+    head = file.read(HEAD_BYTES)
+    kind = detect_kind(head, name=shown)
     if raw_name is None:
         shown = display_name(None) + EXTENSIONS[kind][0]
     else:
         check_extension(kind, split_extension(shown)[1], name=shown)
-    refuse_polyglot(data, name=shown)
+    refuse_polyglot(file, name=shown)
     if kind == FileKind.PDF:
-        return Inspected(data, kind, shown, reader=open_pdf(data, name=shown))
+        return Inspected(file, length, kind, shown, reader=open_pdf(file, name=shown))
+    item = Inspected(file, length, kind, shown)
+    data = item.data
     limit = pixel_limit(max_pixels)
-    size = images.verify_image(data, kind, name=shown, max_pixels=limit)
-    reduced = images.decodes_reduced(data, kind, max_pixels=limit)
-    return Inspected(data, kind, shown, size=size, reduced=reduced)
+    item.size = images.verify_image(data, kind, name=shown, max_pixels=limit)
+    item.reduced = images.decodes_reduced(data, kind, max_pixels=limit)
+    return item
 
 
 def pixel_limit(max_pixels: int | None) -> int:
@@ -159,9 +204,10 @@ def check_upload(
     max_bytes = upload_limit(max_bytes)
     item = inspect(uploaded_file, max_bytes=max_bytes, name=name, max_pixels=max_pixels)
     if item.kind == FileKind.PDF:
-        data, pages = rebuild([item.reader], name=item.name)
-        return CleanFile(data, item.kind, item.name, pages=pages)
+        file, size, pages = rebuild([item.reader], name=item.name)
+        return CleanFile(file, item.kind, item.name, pages=pages, size=size)
     output = "PNG" if item.kind == FileKind.PNG else "JPEG"
+    original = item.data
     # A photo decoded at a reduced scale is still larger than any page needs: start at A4
     # 300 dpi rather than "as sent" (whose JPEG encoding alone would hold ~160 MB).
     renditions = RENDITIONS[1:] if item.reduced else RENDITIONS
@@ -170,7 +216,7 @@ def check_upload(
     data = b""
     for max_side, quality in renditions:
         data = images.encode_image(
-            item.data,
+            original,
             item.kind,
             name=item.name,
             max_pixels=pixel_limit(max_pixels),
@@ -179,7 +225,7 @@ def check_upload(
             quality=quality,
         )
         if len(data) <= max_bytes:
-            return CleanFile(data, item.kind, item.name)
+            return CleanFile.of_bytes(data, item.kind, item.name)
     raise FileTooBig(item.name, size_mb=len(data), limit_mb=max_bytes)
 
 

@@ -55,12 +55,12 @@ def merge_to_pdf(
     pages = sum(len(item.reader.pages) if item.reader else 1 for item in items)
     if pages > settings.PIECES_MAX_PDF_PAGES:
         raise PdfTooComplex(shown, max_pages=settings.PIECES_MAX_PDF_PAGES)
-    pdf_bytes = sum(len(item.data) for item in items if item.kind == FileKind.PDF)
+    pdf_bytes = sum(item.length for item in items if item.kind == FileKind.PDF)
     has_images = any(item.kind != FileKind.PDF for item in items)
     smallest = None
     # Before any encoding, the photos as sent stand for the first step (re-encoding a phone's
     # quality 90-95 JPEG at 85 takes off about a third): hopeless steps are skipped at once.
-    sent = sum(len(item.data) for item in items if item.kind != FileKind.PDF)
+    sent = sum(item.length for item in items if item.kind != FileKind.PDF)
     step = _next_step(-1, items, image_bytes=int(sent * 0.7), budget=max_bytes - pdf_bytes)
     while step < len(MERGE_RENDITIONS):
         max_side, quality = MERGE_RENDITIONS[step]
@@ -82,10 +82,11 @@ def merge_to_pdf(
             estimate += len(page)
             readers.append(PdfReader(io.BytesIO(page)))
         if estimate <= max_bytes or last:
-            data, pages = rebuild(readers, name=shown)
-            if len(data) <= max_bytes:
-                return CleanFile(data, FileKind.PDF, shown, pages=pages)
-            smallest = len(data)
+            file, size, pages = rebuild(readers, name=shown)
+            if size <= max_bytes:
+                return CleanFile(file, FileKind.PDF, shown, pages=pages, size=size)
+            file.close()
+            smallest = size
             if last:
                 break
         step = _next_step(

@@ -13,6 +13,9 @@ and drops the objects nothing points to any more.
 
 import io
 import logging
+import os
+import tempfile
+from typing import BinaryIO
 
 from django.conf import settings
 from pypdf import PasswordType, PdfReader, PdfWriter
@@ -249,11 +252,15 @@ def _decode_contents(reader: PdfReader, *, name: str) -> None:
                 raise PdfTooComplex(name)
 
 
-def open_pdf(data: bytes, *, name: str, max_pages: int | None = None) -> PdfReader:
-    """A reader on a PDF that opens without a password, every page parsed and its content decoded."""
+def open_pdf(data, *, name: str, max_pages: int | None = None) -> PdfReader:
+    """A reader on a PDF (bytes or a seekable binary file, read in place and kept open until
+    the reader is done) that opens without a password, every page parsed and its content
+    decoded."""
     max_pages = settings.PIECES_MAX_PDF_PAGES if max_pages is None else max_pages
+    file = io.BytesIO(data) if isinstance(data, bytes | bytearray | memoryview) else data
     try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
+        file.seek(0)
+        reader = PdfReader(file, strict=False)
         if reader.is_encrypted:
             # An owner password only restricts printing or copying: the document opens with an
             # empty user password, and the candidate would not know what to remove.
@@ -277,9 +284,11 @@ def open_pdf(data: bytes, *, name: str, max_pages: int | None = None) -> PdfRead
     return reader
 
 
-def rebuild(readers: list[PdfReader], *, name: str) -> tuple[bytes, int]:
-    """One clean PDF with every page of the readers, in order; returns (bytes, page count)."""
+def rebuild(readers: list[PdfReader], *, name: str) -> tuple[BinaryIO, int, int]:
+    """One clean PDF with every page of the readers, in order, written to a temporary file
+    (not memory: it is as big as the upload); returns (file, size, page count)."""
     writer = PdfWriter()
+    output = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the caller, closed with it
     try:
         for reader in readers:
             for page in reader.pages:
@@ -288,15 +297,20 @@ def rebuild(readers: list[PdfReader], *, name: str) -> tuple[bytes, int]:
                 )
                 _flatten_annotations(writer, added, len(writer.pages))
         _scrub(writer)
-        output = io.BytesIO()
         writer.write(output)
     except UploadRejected:
+        output.close()
         raise
     except Exception as error:  # noqa: BLE001 - broken objects only met while copying
+        output.close()
         logger.info("PDF could not be rewritten: %r", error)
         raise PdfUnreadable(name) from error
-    return output.getvalue(), len(writer.pages)
+    size = output.seek(0, os.SEEK_END)
+    output.seek(0)
+    return output, size, len(writer.pages)
 
 
 def sanitize_pdf(data: bytes, *, name: str) -> tuple[bytes, int]:
-    return rebuild([open_pdf(data, name=name)], name=name)
+    file, _size, pages = rebuild([open_pdf(data, name=name)], name=name)
+    with file:
+        return file.read(), pages

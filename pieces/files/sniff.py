@@ -109,8 +109,9 @@ def check_extension(kind: FileKind, extension: str, *, name: str = "") -> None:
     raise ExtensionMismatch(name, kind=kind.label, extension=extension, expected=expected)
 
 
-def refuse_polyglot(data: bytes, *, name: str = "") -> None:
-    """A PDF or image that a ZIP tool would also open is refused.
+def refuse_polyglot(data, *, name: str = "") -> None:
+    """A PDF or image (bytes or a seekable binary file) that a ZIP tool would also open is
+    refused.
 
     Such polyglots carry a second payload past the checks (a viewer shows the document, an
     unzip tool extracts something else). The rewrite would drop the payload anyway, but a
@@ -119,10 +120,13 @@ def refuse_polyglot(data: bytes, *, name: str = "") -> None:
     opened the way unzip tools do it (from the end record's offsets), so stray "PK" bytes inside
     compressed streams are not enough to trigger it.
     """
+    file = io.BytesIO(data) if isinstance(data, bytes | bytearray | memoryview) else data
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with zipfile.ZipFile(file) as archive:  # a file passed in stays open
             is_zip = bool(archive.infolist())
     except Exception:  # noqa: BLE001 - any parse failure means "not a ZIP"
         is_zip = False
+    finally:
+        file.seek(0)
     if is_zip:
         raise PolyglotFile(name)

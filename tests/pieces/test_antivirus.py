@@ -151,3 +151,15 @@ def test_without_settings_the_scan_is_disabled(settings):
     assert result.status == ScanStatus.DISABLED
     assert result.usable
     assert not ping()
+
+
+def test_a_file_is_sent_in_chunks_from_its_start(clamd_tcp, tmp_path):
+    """The upload path hands the clean file, not its bytes: read in chunks, never whole."""
+    path = tmp_path / "clean.pdf"
+    path.write_bytes(b"%PDF-1.7 " + b"x" * 200_000 + MARKER)
+    with path.open("rb") as file:
+        file.seek(1000)  # wherever the file was left, it is read from the start
+        result = scan(file)
+
+    assert result.status == ScanStatus.INFECTED
+    assert clamd_tcp.chunks == [65536, 65536, 65536, 200_028 - 3 * 65536]
