@@ -25,16 +25,19 @@ import uuid
 from datetime import datetime
 
 from django.core.cache import cache
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from . import selectors
 
 KEEP_SECONDS = 6 * 3600  # at most, in the shared cache; a new version leaves the old unused
 MEMO_SIZE = 8  # listings kept in this process: campaigns × languages, with room
-FORMAT = 1  # in the key: a change of what is kept makes the old entries unread
+FORMAT = 2  # in the key: a change of what is kept makes the old entries unread
 
 _ACTION = re.compile(r"<!--offer-action (\d+)-->(.*?)<!--/offer-action-->", re.S)
 # The template's indentation, more than half of the listing's bytes; nothing in it keeps
@@ -65,13 +68,14 @@ class Listing:
         application pk) put in."""
         chunks = self.chunks
         out = [chunks[0]]
-        own = get_template("candidatures/_offer_action.html") if applied else None
+        see = gettext("See my application") if applied else ""
         for index, (programme_pk, default) in enumerate(self.slots, start=1):
             candidature_pk = applied.get(programme_pk)
             if candidature_pk is None:
                 out.append(default)
             else:
-                out.append(_INDENT.sub("\n", own.render({"applied_pk": candidature_pk})))
+                url = reverse("candidatures:detail", args=[candidature_pk])
+                out.append(format_html('\n<a class="fr-link" href="{}">{}</a>\n', url, see))
             out.append(chunks[index])
         return mark_safe("".join(out))  # noqa: S308 (our own template's output, escaped)
 
@@ -110,8 +114,24 @@ def forget_memo() -> None:
 
 
 def _draw(*, campaign, query: str, now) -> Listing:
+    # The period is written here rather than by {% blocktranslate %} and two |date per row
+    # (43 % of the template); a date many programmes share (a centre's default) is formatted
+    # once.
+    period, written = gettext("from %(start)s to %(end)s"), {}
+
+    def shown(moment):
+        if moment not in written:
+            text = date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+            written[moment] = conditional_escape(text)
+        return written[moment]
+
+    def row(programme):
+        dates = {"start": shown(programme.opens_at), "end": shown(programme.closes_at)}
+        # The translation is ours and the dates escaped, as {% blocktranslate %} leaves them.
+        return programme, selectors.window_state(programme, now), mark_safe(period % dates)  # noqa: S308
+
     centres = [
-        (centre, [(p, selectors.window_state(p, now)) for p in programmes])
+        (centre, [row(programme) for programme in programmes])
         for centre, programmes in selectors.offer_by_centre(campaign=campaign, query=query)
     ]
     html = render_to_string(
@@ -121,7 +141,7 @@ def _draw(*, campaign, query: str, now) -> Listing:
     ahead = [
         moment
         for _centre, programmes in centres
-        for programme, _window in programmes
+        for programme, _window, _period in programmes
         for moment in (programme.opens_at, programme.closes_at)
         if moment > now
     ]

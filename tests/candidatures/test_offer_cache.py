@@ -285,3 +285,28 @@ def test_centre_changes_reach_every_campaign(campaign):
     Centre.objects.get(pk=CentreFactory().pk).save()
     after = dict(Campaign.objects.values_list("pk", "offer_version"))
     assert before[campaign.pk] != after[campaign.pk] and before[other.pk] != after[other.pk]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_period_reads_as_the_template_wrote_it(client, campaign, language, settings):
+    """The period is written in Python now: the same text as {% blocktranslate %} with two
+    |date gave, in each language and in the site's time zone (dates chosen across a DST
+    change and with escaping-prone formats)."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    settings.TIME_ZONE = "Europe/Paris"
+    programme = ProgrammeFactory(campaign=campaign, title="Master Histoire")
+    programme.opens_at = timezone.now().replace(month=3, day=1, hour=23, minute=30)
+    programme.closes_at = programme.opens_at + timedelta(days=60)
+    programme.save()
+    old = Template(
+        "{% load i18n %}{% blocktranslate with "
+        'start=programme.opens_at|date:"SHORT_DATETIME_FORMAT" '
+        'end=programme.closes_at|date:"SHORT_DATETIME_FORMAT" %}'
+        "from {{ start }} to {{ end }}{% endblocktranslate %}"
+    )
+    with translation.override(language):
+        expected = old.render(Context({"programme": programme}))
+    html = page(Client(HTTP_ACCEPT_LANGUAGE=language))
+    assert f"<td>{expected}</td>" in row(html, "Master Histoire")
