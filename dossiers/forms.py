@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.widgets import LazySelect
 
 from accounts.validators import validate_person_name
+from ecandidat.widgets import SelectWidget
 
 from .communes import normalize_name
 from .ine import IneError, ine_format, normalize_ine
@@ -144,8 +145,11 @@ class SectionForm(forms.ModelForm):
         for field in self.fields.values():
             if isinstance(field.widget, forms.RadioSelect):
                 field.choices = [choice for choice in field.choices if choice[0] != ""]
-            elif isinstance(field.widget, LazySelect):
-                field.widget = forms.Select(attrs=field.widget.attrs, choices=field.choices)
+            elif type(field.widget) in (forms.Select, LazySelect):
+                # The same HTML as Django's Select, written in Python (ecandidat/widgets.py).
+                widget = SelectWidget(attrs=field.widget.attrs, choices=field.choices)
+                widget.is_required = field.widget.is_required
+                field.widget = widget
 
     def section_data(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in self._meta.fields}
