@@ -58,7 +58,7 @@ def reviewed_applications(user, filters: Filters = Filters()):
     opinions = Opinion.objects.filter(candidature=OuterRef("pk")).values("candidature")
     rows = (
         Candidature.objects.for_reviewer(user)
-        .select_related("dossier__user", "programme", "decision_detail__reason")
+        .select_related("dossier__user", "programme")
         .annotate(
             average_score=Subquery(opinions.annotate(a=Avg("score")).values("a")[:1]),
             opinion_count=Subquery(opinions.annotate(n=Count("pk")).values("n")[:1]),

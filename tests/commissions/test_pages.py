@@ -257,3 +257,59 @@ def test_the_sign_in_message_names_the_member_not_a_candidate_number(client, com
     assert response.redirect_chain[-1][0] == reverse("commissions:list")
     assert member.candidate_number not in text
     assert "Connexion avec Marc MEMBRE réussie." in text
+
+
+def _masked(html: str) -> str:
+    import re
+
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "CSRF", html)
+    return re.sub(r'nonce="[^"]+"', "NONCE", html)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_selection_decision_fields_from_the_memo_are_the_live_ones(
+    client, application, member, monkeypatch, language
+):
+    """The list's decision fields are rendered once per language and list of reasons
+    ({% memo %}); served from the memo, the page is the one rendered live, and the reasons'
+    select is the one Django's ModelChoiceField renders."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from commissions import views
+    from commissions.forms import DecisionForm
+    from commissions.models import UnfavourableReason
+    from ecandidat import layout
+
+    UnfavourableReason.objects.create(label_fr="Dossier <incomplet> & co", label_en="<Late> & co")
+    client.force_login(member)
+    headers = {"HTTP_ACCEPT_LANGUAGE": language}
+    page_of(client)  # fills the memo (in the other language too, when it is the second run)
+    memoised = client.get(reverse("commissions:list"), **headers).content.decode()
+    monkeypatch.setattr(layout, "memo_enabled", False)
+    live = client.get(reverse("commissions:list"), **headers).content.decode()
+    assert _masked(memoised) == _masked(live)
+    with translation.override(language):
+        ours = render_to_string(
+            "commissions/_decision_fields.html",
+            {"form": views._bulk_decision_form()["decision_form"]},
+        )
+        django = render_to_string(
+            "commissions/_decision_fields.html",
+            {"form": DecisionForm(bulk=True, auto_id="bulk_%s")},
+        )
+    assert ours == django
+    assert "&lt;Late&gt; &amp; co" in ours or "Dossier &lt;incomplet&gt; &amp; co" in ours
+
+
+def test_a_new_or_withdrawn_reason_shows_on_the_next_list(client, application, member):
+    """The memo is keyed by the reasons offered: no stale select after a change."""
+    from commissions.models import UnfavourableReason
+
+    client.force_login(member)
+    assert "Capacité atteinte" not in page_of(client)
+    reason = UnfavourableReason.objects.create(label_fr="Capacité atteinte", label_en="Full")
+    assert "Capacité atteinte" in page_of(client)
+    reason.is_active = False
+    reason.save()
+    assert "Capacité atteinte" not in page_of(client)

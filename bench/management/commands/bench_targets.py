@@ -5,7 +5,8 @@
 Signs in --sessions bench candidates (and one staff member with a TOTP authenticator) by
 writing real sessions in the configured session store, as a sign-in would, and writes for
 each page a file of "<session cookie> <path>" lines (one per candidate, each with one of their
-own applications) that bench/wrk/pages.lua cycles through. Then requests every page once per
+own applications; the reviewer list with the bench commission's members) that
+bench/wrk/pages.lua cycles through. Then requests every page once per
 session in-process (Django's test client) and prints, as JSON, the number of SQL queries of
 each page (the most seen, and whether it varied).
 """
@@ -43,6 +44,10 @@ PAGES = {  # name -> path, "{pk}" being one of the candidate's applications
 }
 STAFF_PAGES = {
     "staff changelist": "/admin/candidatures/candidature/",
+}
+# Measured with the bench commission's members' sessions (the list's first page: 50 rows).
+REVIEWER_PAGES = {
+    "reviewer list": "/commission/",
 }
 STAFF_EMAIL = f"gestion@{BENCH_DOMAIN}"
 
@@ -109,6 +114,10 @@ class Command(BaseCommand):
             targets[name] = lines
         for name, path in STAFF_PAGES.items():
             targets[name] = [f"{staff_session} {path}"]
+        reviewers = self._reviewers(rnd)
+        for name, path in REVIEWER_PAGES.items():
+            if reviewers["sessions"]:
+                targets[name] = [f"{key} {path}" for key in reviewers["sessions"]]
         # The candidate mix's uploads and the memory run: one draft of each signed-in candidate
         # (if any) on a programme still open, with a piece type it requires.
         from candidatures.models import Status
@@ -152,7 +161,7 @@ class Command(BaseCommand):
                         for user, key, pk in visits
                     ],
                     "staff": staff_session,
-                    "reviewers": self._reviewers(rnd),
+                    "reviewers": reviewers,
                 }
             )
         )
