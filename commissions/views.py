@@ -95,6 +95,12 @@ def application_list(request):
         "commissions/list.html",
         {
             "form": form,
+            # The filters' HTML depends on nothing else (besides the language): rendered once
+            # per key ({% memo %}), five fields through the DSFR's widget templates.
+            "filters_key": (
+                tuple((p.pk, str(p)) for p in programmes),
+                tuple(tuple(request.GET.getlist(name)) for name in form.fields),
+            ),
             "page": page,
             "rows": [(c, stage_of(c)) for c in page],
             "query": query,

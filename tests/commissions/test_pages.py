@@ -267,12 +267,13 @@ def _masked(html: str) -> str:
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
-def test_the_selection_decision_fields_from_the_memo_are_the_live_ones(
+def test_the_filters_and_decision_fields_from_the_memo_are_the_live_ones(
     client, application, member, monkeypatch, language
 ):
-    """The list's decision fields are rendered once per language and list of reasons
-    ({% memo %}); served from the memo, the page is the one rendered live, and the reasons'
-    select is the one Django's ModelChoiceField renders."""
+    """The list's filters and decision fields are rendered once per language and key
+    ({% memo %}: the filters' values and programmes, the reasons offered); served from the
+    memo, the page is the one rendered live, and the reasons' select is the one Django's
+    ModelChoiceField renders."""
     from django.template.loader import render_to_string
     from django.utils import translation
 
@@ -284,11 +285,16 @@ def test_the_selection_decision_fields_from_the_memo_are_the_live_ones(
     UnfavourableReason.objects.create(label_fr="Dossier <incomplet> & co", label_en="<Late> & co")
     client.force_login(member)
     headers = {"HTTP_ACCEPT_LANGUAGE": language}
-    page_of(client)  # fills the memo (in the other language too, when it is the second run)
-    memoised = client.get(reverse("commissions:list"), **headers).content.decode()
-    monkeypatch.setattr(layout, "memo_enabled", False)
-    live = client.get(reverse("commissions:list"), **headers).content.decode()
-    assert _masked(memoised) == _masked(live)
+    url = reverse("commissions:list")
+    for params in ({}, {"min_score": "abc", "sort": "-score", "without_my_opinion": "on"}):
+        client.get(url, params, **headers)  # fills the memo
+        memoised = client.get(url, params, **headers).content.decode()
+        monkeypatch.setattr(layout, "memo_enabled", False)
+        live = client.get(url, params, **headers).content.decode()
+        monkeypatch.setattr(layout, "memo_enabled", True)
+        assert _masked(memoised) == _masked(live)
+    assert 'value="-score" selected' in memoised
+    assert "fr-input-group--error" in memoised  # min_score=abc
     with translation.override(language):
         ours = render_to_string(
             "commissions/_decision_fields.html",
@@ -313,3 +319,14 @@ def test_a_new_or_withdrawn_reason_shows_on_the_next_list(client, application, m
     reason.is_active = False
     reason.save()
     assert "Capacité atteinte" not in page_of(client)
+
+
+def test_a_programme_given_to_the_commission_shows_in_the_filter_next_time(
+    client, application, commission, member
+):
+    client.force_login(member)
+    assert "PSY-NEW" not in page_of(client, sort="number")
+    from tests.factories import ProgrammeFactory
+
+    commission.programmes.add(ProgrammeFactory(centre=commission.centre, code="PSY-NEW"))
+    assert "PSY-NEW" in page_of(client, sort="number")
