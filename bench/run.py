@@ -24,6 +24,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -35,6 +37,26 @@ RESULTS = ROOT / "bench" / "results"
 
 def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+class Phases:
+    """How long each phase of the run took: logged as each one ends, kept for the report."""
+
+    def __init__(self):
+        self.done: list[dict] = []
+
+    @contextmanager
+    def __call__(self, name: str):
+        log(name)
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            self.add(name, time.monotonic() - started)
+
+    def add(self, name: str, seconds: float) -> None:
+        self.done.append({"phase": name, "seconds": round(seconds, 1)})
+        log(f"{name}: {seconds:.1f} s")
 
 
 def database_url(base: str, suffix: str) -> str:
@@ -56,9 +78,6 @@ def recreate_database(url: str, template: str | None = None) -> None:
 
 class Site:
     """One data scale: its database, its files, its gunicorn."""
-
-    static_done = False
-    template_done = False
 
     def __init__(self, args, scale: int):
         self.args, self.scale = args, scale
@@ -95,34 +114,50 @@ class Site:
             raise SystemExit(f"manage.py {' '.join(command)} failed:\n{done.stderr[-3000:]}")
         return done.stdout
 
-    def build(self) -> dict:
-        # Migrated once into a template database; each scale starts as a copy of it.
-        template = database_url(self.args.database_url, "template")
-        started = time.monotonic()
-        if not Site.template_done:
-            recreate_database(template)
-            self.manage("migrate", "--noinput", "-v0", url=template)
-            Site.template_done = True
-        recreate_database(self.url, template=template)
-        migrated = time.monotonic()
-        shutil.rmtree(self.var, ignore_errors=True)
+    @staticmethod
+    def migrate_template(args) -> None:
+        """Migrated once into a template database; each scale starts as a copy of it."""
+        template = database_url(args.database_url, "template")
+        recreate_database(template)
+        Site(args, 1).manage("migrate", "--noinput", "-v0", url=template)
+
+    @staticmethod
+    def collect_static(args) -> subprocess.Popen:
+        """One collectstatic per run, shared by the scales, started in the background: it
+        compresses the DSFR (about a minute of one core) while the data is written."""
+        static = Path(args.work) / "static"
+        shutil.rmtree(static, ignore_errors=True)
+        static.mkdir(parents=True)
+        with (Path(args.work) / "collectstatic.log").open("w") as output:
+            return subprocess.Popen(
+                [PY, "manage.py", "collectstatic", "--noinput", "-v0"],
+                cwd=ROOT,
+                env=Site(args, 1).production,  # its static/ is the shared folder
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+
+    def prepare(self) -> None:
+        """A fresh folder for the scale's files; its static/ is the run's shared one. The last
+        run's folder is moved aside (``.<scale>-old-<pid>``), to be deleted in the background:
+        the 10x one holds 125,000 files, two minutes of rmtree on a busy disk."""
+        if self.var.exists():
+            self.var.rename(self.var.with_name(f".{self.var.name}-old-{os.getpid()}"))
         self.var.mkdir(parents=True)
-        # One collectstatic per run (compressing the DSFR takes a minute), shared by the scales.
-        static = Path(self.args.work) / "static"
-        (self.var / "static").symlink_to(static)
-        if not Site.static_done:
-            shutil.rmtree(static, ignore_errors=True)
-            static.mkdir(parents=True)
-            self.manage("collectstatic", "--noinput", "-v0", production=True)
-            Site.static_done = True
+        (self.var / "static").symlink_to(Path(self.args.work) / "static")
+
+    def build(self) -> dict:
+        """The scale's database (a copy of the template) and its bench data."""
+        started = time.monotonic()
+        recreate_database(self.url, template=database_url(self.args.database_url, "template"))
+        copied = time.monotonic()
         line = self.manage("bench_data", "--candidates", str(self.candidates)).strip()
-        built = time.monotonic()
         log(line)
         return {
             "candidates": self.candidates,
             "summary": line,
-            "migrate_s": round(migrated - started, 1),
-            "bench_data_s": round(built - migrated, 1),
+            "migrate_s": round(copied - started, 1),
+            "bench_data_s": round(time.monotonic() - copied, 1),
         }
 
     def targets(self) -> dict:
@@ -405,25 +440,54 @@ def main() -> int:
     skip = set(filter(None, args.skip.split(",")))
     jobs_redis = args.jobs_redis_url or next_redis_db(args.redis_url)
     scales = [1] if args.quick else [1, 10]
+    phase = Phases()
+    sites = {scale: Site(args, scale) for scale in scales}
+    built = {}
+    if args.reuse:
+        for scale in sites:
+            previous = previous_report.get("scales", {}).get(f"{scale}x")
+            if previous:
+                log(f"reusing the {scale}x data and sessions of the previous run")
+                built[scale] = (previous["data"], previous["queries"])
+    todo = [site for scale, site in sites.items() if scale not in built]
+    if todo:
+        # Nothing is measured yet: the scales' data, collectstatic and then the targets run
+        # side by side (the 10x data alone took 22-67 s, collectstatic a minute).
+        with phase("migrate (template database)"):
+            Site.migrate_template(args)
+        with phase(f"bench data ({', '.join(f'{s.scale}x' for s in todo)}) and collectstatic"):
+            for site in todo:
+                site.prepare()
+            old = list(Path(args.work).glob(".*-old-*"))  # this run's, and any a crash left
+            static = Site.collect_static(args)
+            with ThreadPoolExecutor(len(todo) + len(old)) as pool:
+                removed = pool.map(shutil.rmtree, old)
+                data = dict(zip(todo, pool.map(Site.build, todo), strict=True))
+                list(removed)
+            if static.wait():
+                log_file = Path(args.work) / "collectstatic.log"
+                raise SystemExit(f"collectstatic failed:\n{log_file.read_text()[-3000:]}")
+        with (
+            phase("sessions and query counts (bench_targets)"),
+            ThreadPoolExecutor(len(todo)) as pool,
+        ):
+            queries = dict(zip(todo, pool.map(Site.targets, todo), strict=True))
+        for site in todo:
+            built[site.scale] = (data[site], queries[site])
     for scale in scales:
-        site = Site(args, scale)
-        previous = previous_report.get("scales", {}).get(f"{scale}x")
-        if args.reuse and previous:
-            log(f"reusing the {scale}x data and sessions of the previous run")
-            data, queries = previous["data"], previous["queries"]
-        else:
-            log(f"building {scale}x ({site.candidates} candidates)")
-            data = site.build()
-            log("sessions and query counts (bench_targets)")
-            queries = site.targets()
-            log("gunicorn")
+        site = sites[scale]
+        data, queries = built[scale]
         pages = list(queries)
         last = scale == scales[-1]
-        site.start()
+        with phase(f"gunicorn start ({scale}x)"):
+            site.start()
         try:
             rounds = 1 if (scale == 1 or args.quick) else args.rounds
             seconds = 3 if args.quick else (args.seconds_1x if scale == 1 else args.seconds)
-            load = measure(site, pages, rounds, seconds) if "pages" not in skip else {}
+            load = {}
+            if "pages" not in skip:
+                with phase(f"pages ({scale}x, {rounds} round(s) of {seconds:g} s)"):
+                    load = measure(site, pages, rounds, seconds)
             if last and "mixes" not in skip:
                 mixes = {}
                 for label, classes, users in (
@@ -431,60 +495,60 @@ def main() -> int:
                     ("reviewer", ["ReviewerUser"], args.locust_users),
                     ("staff", ["StaffUser"], max(args.locust_users // 2, 1)),
                 ):
-                    log(f"locust: {label} mix ({users} users, {args.locust_seconds} s)")
-                    mixes[label] = locust_mix(site, classes, users, args.locust_seconds)
+                    with phase(f"locust: {label} mix ({users} users, {args.locust_seconds} s)"):
+                        mixes[label] = locust_mix(site, classes, users, args.locust_seconds)
                 report["mixes"] = {"scale": f"{scale}x", **mixes}
             if last and "memory" not in skip:
-                log("upload memory: 5 MB uploads")
-                report["upload_memory"] = run_json(
-                    "upload_memory.py",
-                    "--port",
-                    str(args.port),
-                    "--pid",
-                    str(site.server.pid),
-                    "--targets",
-                    str(site.var / "targets" / "locust.json"),
-                    env=site.env,
-                )
+                with phase("upload memory: 5 MB uploads"):
+                    report["upload_memory"] = run_json(
+                        "upload_memory.py",
+                        "--port",
+                        str(args.port),
+                        "--pid",
+                        str(site.server.pid),
+                        "--targets",
+                        str(site.var / "targets" / "locust.json"),
+                        env=site.env,
+                    )
         finally:
             site.stop()
         report["scales"][f"{scale}x"] = {"data": data, "queries": queries, "load": load}
         if last and "jobs" not in skip:
-            log(f"jobs: purge {args.purge}, publish {args.publish}, expire {args.expire}")
-            report["jobs"] = run_json(
-                "jobs_timing.py",
-                "--purge",
-                str(args.purge),
-                "--publish",
-                str(args.publish),
-                "--expire",
-                str(args.expire),
-                "--broker",
-                jobs_redis,
-                env=site.env,
-            )
+            with phase(f"jobs: purge {args.purge}, publish {args.publish}, expire {args.expire}"):
+                report["jobs"] = run_json(
+                    "jobs_timing.py",
+                    "--purge",
+                    str(args.purge),
+                    "--publish",
+                    str(args.publish),
+                    "--expire",
+                    str(args.expire),
+                    "--broker",
+                    jobs_redis,
+                    env=site.env,
+                )
             report["jobs"]["scale"] = f"{scale}x"
             report["jobs"]["load"] = os.getloadavg()
     if "mails" not in skip:
-        log(f"mails: {args.mails} to a loopback sink, one worker process")
         one = Site(args, 1)
         mails_started = time.monotonic()
-        done = subprocess.run(
-            [
-                PY,
-                str(ROOT / "bench" / "notifications_throughput.py"),
-                "--count",
-                str(args.mails),
-                "--broker",
-                jobs_redis,
-                "--smtp-port",
-                str(args.port + 9),
-            ],
-            cwd=ROOT,
-            env={**one.env, "CONN_MAX_AGE": "60"},
-            capture_output=True,
-            text=True,
-        )
+        with phase(f"mails: {args.mails} to a loopback sink, one worker process"):
+            done = subprocess.run(
+                [
+                    PY,
+                    str(ROOT / "bench" / "notifications_throughput.py"),
+                    "--count",
+                    str(args.mails),
+                    "--broker",
+                    jobs_redis,
+                    "--smtp-port",
+                    str(args.port + 9),
+                ],
+                cwd=ROOT,
+                env={**one.env, "CONN_MAX_AGE": "60"},
+                capture_output=True,
+                text=True,
+            )
         lines = [
             line for line in done.stdout.splitlines() if line.startswith(("queued", "delivered"))
         ]
@@ -496,6 +560,7 @@ def main() -> int:
     report["load_after"] = os.getloadavg()
     report["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
     report["total_s"] = round((datetime.now(UTC) - started).total_seconds())
+    report["phases"] = phase.done
     report["settings"] = {
         "workers": args.workers,
         "connections": args.connections,
@@ -531,6 +596,10 @@ def markdown(report: dict) -> str:
         f"{s['sessions']} signed-in candidates (each with one of their own applications).",
         "",
     ]
+    if report.get("phases"):
+        lines += ["## Phases", "", "| phase | time |", "| --- | --- |"]
+        lines += [f"| {p['phase']} | {p['seconds']:.1f} s |" for p in report["phases"]]
+        lines += [f"| whole run | {report.get('total_s', 0):.0f} s |", ""]
     for scale, block in report["scales"].items():
         data, load, queries = block["data"], block["load"], block["queries"]
         if not load:
@@ -539,7 +608,8 @@ def markdown(report: dict) -> str:
         lines += [
             f"## {scale}: {data['candidates']:,} candidates",
             "",
-            f"Data: {data['summary']} (migrate {data['migrate_s']} s).",
+            f"Data: {data['summary']} (database copied from the migrated template in "
+            f"{data['migrate_s']} s).",
             "",
             f"Medians over {rounds} round(s); ratios taken within each round.",
             "",
