@@ -30,6 +30,7 @@ from pieces.views import PREVIEWABLE, serve_preview
 from . import selectors, services
 from .forms import DecisionForm, FilterForm, OpinionForm
 from .models import CommissionMember, Opinion
+from .rows import rows_html
 
 PAGE_SIZE = 50
 LIST_COLUMNS = (
@@ -116,6 +117,8 @@ def application_list(request):
             ),
             "page": page,
             "rows": [(c, stage_of(c)) for c in page],
+            # Written in Python, the template's own loop being the reference (commissions.rows).
+            "rows_html": rows_html(page, query),
             "query": query,
             "page_query": without_page.urlencode(),
             "presides": any(p.presided for p in programmes),

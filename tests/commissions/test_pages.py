@@ -6,7 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from candidatures.models import Candidature
 from commissions.services import opinion_save
 from dossiers.summary import dossier_summary
 from tests.factories import (
@@ -330,3 +332,47 @@ def test_a_programme_given_to_the_commission_shows_in_the_filter_next_time(
 
     commission.programmes.add(ProgrammeFactory(centre=commission.centre, code="PSY-NEW"))
     assert "PSY-NEW" in page_of(client, sort="number")
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_rows_written_in_python_are_the_templates(
+    client, commission, programme, listed_programme, member, president, monkeypatch, language
+):
+    """commissions.rows writes the list's rows; the page must be the one the template's own
+    loop renders: scores, a comment without score, averages and opinion counts, every kind of
+    decision, a rank, published or not, an answer, hostile names, the filters in the links."""
+    from commissions import rows
+
+    hostile = '<b>O\'Brien & "Co"</b>'
+    applications(programme, 2, dossier__user__last_name=hostile, dossier__user__first_name="")
+    applications(listed_programme, 1, decision="waitlisted", waitlist_rank=3)
+    applications(programme, 1, decision="favourable", decision_published_at=timezone.now())
+    applications(programme, 1, decision="unfavourable")
+    applications(programme, 1, decision="preselected")
+    answered = applications(
+        programme, 1, decision="favourable", decision_published_at=timezone.now()
+    )[0]
+    Candidature.objects.filter(pk=answered.pk).update(
+        answer="confirmed", answered_at=timezone.now()
+    )
+    some = Candidature.objects.filter(programme=programme).order_by("pk")
+    opinion_save(actor=president, candidature=some[0], score=13, comment="Bien")
+    opinion_save(actor=member, candidature=some[0], score=10)
+    opinion_save(actor=member, candidature=some[1], score=None, comment="À revoir")
+    opinion_save(actor=president, candidature=some[2], score=7)
+    client.force_login(member)
+    headers = {"HTTP_ACCEPT_LANGUAGE": language}
+    pages = []
+    for params in ({}, {"sort": "-score", "decision": "unpublished"}):
+        url = reverse("commissions:list")
+        ours = client.get(url, params, **headers)
+        assert ours.context["rows_html"]
+        monkeypatch.setattr(rows, "rows_written", False)
+        template = client.get(url, params, **headers)
+        monkeypatch.setattr(rows, "rows_written", True)
+        assert not template.context["rows_html"]
+        assert _masked(ours.content.decode()) == _masked(template.content.decode())
+        pages.append(ours.content.decode())
+    assert "&lt;B&gt;O&#x27;BRIEN &amp; &quot;CO&quot;&lt;/B&gt;" in pages[0]
+    assert "/20" in pages[0] and "(2 " in pages[0]
+    assert "?sort=-score&amp;decision=unpublished" in pages[1] or "decision=unpublished" in pages[1]
