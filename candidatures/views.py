@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from dossiers.access import candidate_required
 from dossiers.models import Section
 from dossiers.selectors import missing_sections
+from ecandidat.reversing import url_maker
 
 from . import selectors
 from .copy import copy_filename, copy_pdf
@@ -102,21 +103,24 @@ def _rows(user, dossier, candidatures, *, with_items=True):
     now = timezone.now()
     candidatures = list(candidatures)
     items = selectors.missing_items(candidatures) if with_items else {}
+    detail_url = url_maker("candidatures:detail") if with_items else None
+    sections = {}  # the dossier's missing sections by the programme's optional ones
     rows = []
     for candidature in candidatures:
         missing, missing_items = [], []
         if candidature.status in (Status.DRAFT, Status.INCOMPLETE):
-            missing = [
-                Section(key).label
-                for key in missing_sections(
-                    dossier=dossier,
-                    optional_sections=set(candidature.programme.optional_sections),
-                )
-            ]
+            optional = frozenset(candidature.programme.optional_sections)
+            if optional not in sections:
+                sections[optional] = [
+                    Section(key).label
+                    for key in missing_sections(dossier=dossier, optional_sections=optional)
+                ]
+            missing = sections[optional]
             missing_items = items.get(candidature.pk, [])
         rows.append(
             {
                 "candidature": candidature,
+                "url": detail_url(candidature.pk) if detail_url else "",
                 "stage": stage_of(candidature),
                 "deadline": selectors.next_deadline(candidature, now),
                 "missing": missing,
