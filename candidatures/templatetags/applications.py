@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from accounts.templatetags.typography import colon
+from ecandidat.dates import local_date
 
 from ..models import Answer, Decision, Status
 
@@ -69,3 +70,7 @@ def status_badges(candidature) -> str:
         )
     html.append("\n</p>\n")
     return mark_safe("".join(html))  # noqa: S308 (each part escaped by format_html)
+
+
+# {{ value|local_date:"DATETIME_FORMAT" }}: the ``date`` filter's text, faster (ecandidat.dates).
+register.filter("local_date", local_date, expects_localtime=True, is_safe=False)
