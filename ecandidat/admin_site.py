@@ -3,12 +3,14 @@ and in production no admin page for a staff member who has not set up a TOTP aut
 
 from urllib.parse import urlencode
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.decorators import method_decorator
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 
@@ -37,3 +39,77 @@ class EcandidatAdminSite(admin.AdminSite):
             return redirect("mfa_activate_totp")
         next_url = request.GET.get("next") or reverse("admin:index")
         return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
+
+    def _build_app_dict(self, request, label=None):
+        """Django's, with the URLs reversed once per process (``_admin_url``): the sidebar
+        of every admin page reversed about 85 URLs per request (docs/performance.md). The
+        permissions, names and order are Django's, asked of each ModelAdmin as before."""
+        if label:
+            models = {m: a for m, a in self._registry.items() if m._meta.app_label == label}
+        else:
+            models = self._registry
+        app_dict = {}
+        urls = self._admin_urls()
+        for model, model_admin in models.items():
+            app_label = model._meta.app_label
+            has_module_perms = model_admin.has_module_permission(request)
+            if not has_module_perms:
+                continue
+            perms = model_admin.get_model_perms(request)
+            if True not in perms.values():
+                continue
+            model_name = model._meta.model_name
+            model_dict = {
+                "model": model,
+                # A string, not Django's lazy one: sorting compared (so translated and
+                # capitalised) lazy names some 200 times per request.
+                "name": capfirst(str(model._meta.verbose_name_plural)),
+                "object_name": model._meta.object_name,
+                "perms": perms,
+                "admin_url": None,
+                "add_url": None,
+            }
+            if perms.get("change") or perms.get("view"):
+                model_dict["view_only"] = not perms.get("change")
+                model_dict["admin_url"] = urls(f"{app_label}_{model_name}_changelist")
+            if perms.get("add"):
+                model_dict["add_url"] = urls(f"{app_label}_{model_name}_add")
+            if app_label in app_dict:
+                app_dict[app_label]["models"].append(model_dict)
+            else:
+                app_dict[app_label] = {
+                    "name": str(apps.get_app_config(app_label).verbose_name),
+                    "app_label": app_label,
+                    "app_url": urls("app_list", app_label),
+                    "has_module_perms": has_module_perms,
+                    "models": [model_dict],
+                }
+        return app_dict
+
+    def _admin_urls(self):
+        """``urls(view, app_label=None)`` is ``reverse("admin:<view>", current_app=self.name)``
+        (None where Django's ``NoReverseMatch`` leaves it None), reversed once per URLconf,
+        script prefix, site and view: the URLs change only with those (no language prefix
+        here)."""
+        known = _ADMIN_URLS.setdefault(
+            (get_urlconf(), settings.ROOT_URLCONF, get_script_prefix(), self.name), {}
+        )
+
+        def urls(view, app_label=None):
+            try:
+                return known[view, app_label]
+            except KeyError:
+                pass
+            kwargs = {"app_label": app_label} if app_label else None
+            try:
+                url = reverse(f"admin:{view}", kwargs=kwargs, current_app=self.name)
+            except NoReverseMatch:
+                url = None
+            known[view, app_label] = url
+            return url
+
+        return urls
+
+
+# The admin's URLs by (URLconf, script prefix, site) then (view, app label): a few hundred.
+_ADMIN_URLS: dict = {}

@@ -81,3 +81,48 @@ def test_app_list_escapes_like_django():
     ours = engine.get_template("admin/app_list.html").render(context)
     assert ours == engine.from_string(DJANGO_APP_LIST).render(context)
     assert "&lt;b&gt;Apps &amp; co&lt;/b&gt;" in ours
+
+
+def _django_app_list(request):
+    """Django's own AdminSite.get_app_list (a reverse() per URL, lazy names)."""
+    return admin.AdminSite.get_app_list(admin.site, request)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_app_list_data_is_djangos(language):
+    """The site's app list (URLs reversed once per process) holds what Django's gives: the
+    same apps, models, permissions and URLs in the same order, for a superuser and for
+    centre staff (fewer models, some view-only)."""
+    for user in (UserFactory(staff=True), centre_staff(CentreFactory())):
+        request = RequestFactory().get("/admin/")
+        request.user = user
+        with translation.override(language):
+            ours, django = admin.site.get_app_list(request), _django_app_list(request)
+            assert [str(a["name"]) for a in ours] == [str(a["name"]) for a in django]
+            for app, expected in zip(ours, django, strict=True):
+                assert {k: v for k, v in app.items() if k not in ("name", "models")} == {
+                    k: v for k, v in expected.items() if k not in ("name", "models")
+                }
+                for model, want in zip(app["models"], expected["models"], strict=True):
+                    assert {**model, "name": str(model["name"])} == {
+                        **want,
+                        "name": str(want["name"]),
+                    }
+
+
+def test_app_list_urls_follow_the_script_prefix():
+    """The URLs kept per process are kept per script prefix: a site mounted under /sub/
+    links under /sub/, and back at / links at / again."""
+    from django.urls import set_script_prefix
+
+    request = RequestFactory().get("/admin/")
+    request.user = UserFactory(staff=True)
+    before = admin.site.get_app_list(request)[0]["app_url"]
+    set_script_prefix("/sub/")
+    try:
+        under = admin.site.get_app_list(request)
+        assert under[0]["app_url"] == "/sub" + before
+        assert all(m["admin_url"].startswith("/sub/admin/") for m in under[0]["models"])
+    finally:
+        set_script_prefix("/")
+    assert admin.site.get_app_list(request)[0]["app_url"] == before
