@@ -175,12 +175,17 @@ class ScopedRelatedFilter(admin.RelatedFieldListFilter):
             yield from super().choices(changelist)
             return
         head, _marker, tail = query.partition(marker)
+        # The link's href escaped around the key once: iri_to_uri and escape work character by
+        # character, and a quote_plus()d key is left as it is by both.
+        href_head, href_tail = html.escape(iri_to_uri(head)), html.escape(iri_to_uri(tail))
         yield next(super().choices(changelist))  # "All", as Django writes it
         for pk_val, val in self.lookup_choices:
+            key = quote_plus(str(pk_val))
             yield {
                 "selected": self.lookup_val is not None and str(pk_val) in self.lookup_val,
-                "query_string": f"{head}{quote_plus(str(pk_val))}{tail}",
+                "query_string": f"{head}{key}{tail}",
                 "display": val,
+                "href": f"{href_head}{key}{href_tail}",
             }
         if self.include_empty_choice:
             yield {
@@ -196,7 +201,7 @@ def _filter_item(choice) -> str:
     """One choice as ``admin/filter.html``'s loop writes it, whitespace included (``html.escape``
     is Django's ``escape`` without its lazy-string wrapper)."""
     selected = ' class="selected"' if choice["selected"] else ""
-    href = html.escape(iri_to_uri(choice["query_string"]))
+    href = choice.get("href") or html.escape(iri_to_uri(choice["query_string"]))
     return mark_safe(  # noqa: S308 (both values escaped)
         f'\n    <li{selected}>\n    <a href="{href}">{html.escape(str(choice["display"]))}</a></li>\n  '
     )

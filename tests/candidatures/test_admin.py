@@ -266,8 +266,9 @@ def _masked(html: str) -> str:
         {"q": "Ürsül"},
         {"refused": "yes", "programme__centre__id__exact": "{centre}"},
         {"programme__id__exact": "{programme}", "status__exact": "received", "q": "Ürsül &"},
+        {"programme__centre__id__exact": "{centre}", "q": "<b>Ürsül &"},
     ],
-    ids=["plain", "sorted-filtered", "search", "refused", "programme"],
+    ids=["plain", "sorted-filtered", "search", "refused", "programme", "hostile-search"],
 )
 def test_changelist_rows_are_the_ones_django_renders(staff_client, monkeypatch, language, params):
     """The rows come from a values() query and are written directly
