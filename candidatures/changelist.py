@@ -20,10 +20,11 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.templatetags.admin_list import ResultList, results
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.views.main import ChangeList
-from django.urls import reverse
 from django.utils import dateformat, formats, timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+
+from ecandidat.reversing import url_around
 
 from .models import Status
 
@@ -40,8 +41,6 @@ ROW_VALUES = (
     "submitted_at",
     "refused_count",
 )
-# A primary key no row has, replaced by each row's in the change page's URL.
-_PK = "0ecandidat0pk0"
 
 
 def _shown(value) -> str:
@@ -84,15 +83,13 @@ def _writers(cl):
     translations, the empty value, the change page's URL around the primary key) computed
     once."""
     empty = cl.model_admin.get_empty_value_display()
-    url = add_preserved_filters(
-        {"preserved_filters": cl.preserved_filters, "opts": cl.opts},
-        reverse(
-            f"admin:{cl.opts.app_label}_{cl.opts.model_name}_change",
-            args=(_PK,),
-            current_app=cl.model_admin.admin_site.name,
+    head, tail = url_around(
+        f"admin:{cl.opts.app_label}_{cl.opts.model_name}_change",
+        lambda url: add_preserved_filters(
+            {"preserved_filters": cl.preserved_filters, "opts": cl.opts}, url
         ),
+        current_app=cl.model_admin.admin_site.name,
     )
-    head, _marker, tail = escape(url).partition(_PK)
     select = _("Select this object for an action - {}")
     statuses = {value: escape(str(label)) for value, label in Status.choices}
     # formats.localize(), its format looked up once.

@@ -7,14 +7,14 @@ lookups each); tests/commissions/test_pages.py compares both renderings, FR and 
 from html import escape
 
 from django.template.defaultfilters import floatformat
-from django.urls import reverse
 from django.utils import formats
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
+from ecandidat.reversing import url_around
+
 rows_written = True  # off: the template's own loop (tests compare both)
 
-_PK = "987654321012345"  # a primary key no row has, replaced by each row's
 _IN = "\n" + " " * 32  # a line of the cells' content
 _OUT = "\n" + " " * 28  # a cell's closing line
 
@@ -60,7 +60,7 @@ def rows_html(candidatures, query: str) -> list[str]:
     template's own loop is wanted)."""
     if not rows_written:
         return []
-    head, _marker, tail = escape(reverse("commissions:detail", args=[int(_PK)])).partition(_PK)
+    head, tail = url_around("commissions:detail")
     tail += f"?{escape(query)}" if query else ""
     words = {
         "select": gettext("Select %(name)s"),

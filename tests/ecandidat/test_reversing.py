@@ -1,9 +1,11 @@
-"""``ecandidat.reversing.url_maker``: one reverse, then the same URLs as ``reverse``."""
+"""``ecandidat.reversing``: one reverse, then the same URLs as ``reverse``."""
+
+from html import escape
 
 import pytest
 from django.urls import reverse
 
-from ecandidat.reversing import url_maker
+from ecandidat.reversing import url_around, url_maker
 
 
 def test_the_same_urls_as_reverse_for_any_ids():
@@ -17,3 +19,16 @@ def test_the_same_urls_as_reverse_for_any_ids():
 def test_refuses_a_wrong_number_of_ids():
     with pytest.raises(ValueError):
         url_maker("pieces:upload", 2)(1)
+
+
+def test_url_around_is_the_escaped_url_around_the_id():
+    """What the changelist's and the reviewer list's rows write: head + id + tail, escaped,
+    ``then`` applied before escaping (the admin's preserved filters)."""
+    head, tail = url_around("pieces:download")
+    assert f"{head}907{tail}" == reverse("pieces:download", args=[907])
+    head, tail = url_around("pieces:download", lambda url: f"{url}?a=1&b=<2>")
+    assert f"{head}12{tail}" == escape(reverse("pieces:download", args=[12]) + "?a=1&b=<2>")
+    head, tail = url_around("admin:candidatures_candidature_change", current_app="admin")
+    assert f"{head}5{tail}" == reverse("admin:candidatures_candidature_change", args=[5])
+    with pytest.raises(ValueError):
+        url_around("pieces:download", lambda url: url + url)
