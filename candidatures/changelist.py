@@ -20,10 +20,11 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.templatetags.admin_list import ResultList, results
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.views.main import ChangeList
-from django.utils import dateformat, formats, timezone
+from django.utils import formats, timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from ecandidat.dates import date_formatter
 from ecandidat.reversing import url_around
 
 from .models import Status
@@ -92,8 +93,8 @@ def _writers(cl):
     )
     select = _("Select this object for an action - {}")
     statuses = {value: escape(str(label)) for value, label in Status.choices}
-    # formats.localize(), its format looked up once.
-    moment_format = formats.get_format("DATETIME_FORMAT")
+    # formats.localize(), its format looked up and split once.
+    moment_text = date_formatter(formats.get_format("DATETIME_FORMAT"))
 
     def checkbox(row):
         return (
@@ -126,10 +127,7 @@ def _writers(cl):
 
     def submitted(row):
         moment = row["submitted_at"]
-        if moment:
-            shown = escape(dateformat.format(timezone.template_localtime(moment), moment_format))
-        else:
-            shown = empty
+        shown = escape(moment_text(timezone.template_localtime(moment))) if moment else empty
         return f'<td class="field-submitted_at nowrap">{shown}</td>'
 
     def refused(row):

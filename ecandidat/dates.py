@@ -11,7 +11,7 @@ import datetime
 import functools
 
 from django.template.defaultfilters import date as django_date
-from django.utils import formats
+from django.utils import dateformat, formats
 from django.utils.dateformat import re_escaped, re_formatchars
 from django.utils.dates import MONTHS, MONTHS_3
 
@@ -52,3 +52,16 @@ def local_date(value, arg=None) -> str:
     if parts is None:
         return django_date(value, arg)
     return "".join(part if type(part) is str else part(value) for part in parts)
+
+
+def date_formatter(format_string: str):
+    """``fmt(value)`` is ``dateformat.format(value, format_string)`` (a format string, not a
+    setting's name), the format split once: for rows that each show a date."""
+    parts = _compiled(str(format_string))
+
+    def fmt(value) -> str:
+        if parts is None or type(value) is not datetime.datetime:
+            return dateformat.format(value, format_string)
+        return "".join(part if type(part) is str else part(value) for part in parts)
+
+    return fmt

@@ -7,7 +7,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import timezone, translation
 
-from ecandidat.dates import local_date
+from ecandidat.dates import date_formatter, local_date
 
 FORMATS = [
     "DATE_FORMAT",
@@ -55,3 +55,22 @@ def test_in_local_time_as_the_filter():
     with translation.override("fr"), timezone.override("Europe/Paris"):
         page = Template('{% load applications %}{{ v|local_date:"DATETIME_FORMAT" }}')
         assert page.render(Context({"v": utc})) == "2 juillet 2026 00:30"
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_date_formatter_is_dateformat(language):
+    """The changelist's submission dates: the format split once, the same text as Django's
+    ``dateformat.format`` for our formats, a literal one and one left to Django."""
+    from django.utils import dateformat, formats
+
+    with translation.override(language):
+        for name in [n for n in FORMATS if n and n.isupper()] + [
+            r"j \d\e F Y à H\hi",
+            "l j F Y, P",
+        ]:
+            format_string = formats.get_format(name) if name.isupper() else name
+            fmt = date_formatter(format_string)
+            for moment in MOMENTS:
+                assert fmt(moment) == dateformat.format(moment, format_string)
+        day, date_format = MOMENTS[4].date(), formats.get_format("DATE_FORMAT")
+        assert date_formatter(date_format)(day) == dateformat.format(day, date_format)
