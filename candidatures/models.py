@@ -424,6 +424,10 @@ class Candidature(models.Model):
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         ordering = ["-created_at"]
+        # The admin's list sorts on the ordering and then the id (newest first, 50 a page):
+        # without this index PostgreSQL joined and sorted every application for each page
+        # (25 ms at 28,500 applications, growing with them); with it, it reads 50 entries.
+        indexes = [models.Index(fields=["-created_at", "-id"], name="candidature_newest_first")]
         constraints = [
             models.UniqueConstraint(
                 fields=["dossier", "programme"], name="candidature_once_per_programme"

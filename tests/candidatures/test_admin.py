@@ -333,3 +333,27 @@ def test_filter_labels_are_the_objects_names(admin_user):
         scoped = model.objects.for_staff(admin_user)
         assert scoped.choice_labels() == [(obj.pk, str(obj)) for obj in scoped]
         assert len(scoped.choice_labels()) == 3
+
+
+def test_changelist_page_is_read_from_the_newest_first_index(staff_client):
+    """The list's rows (newest first, 50 a page) come from an index walk, not from joining and
+    sorting every application: at 28,500 applications the sort took 25 ms a page, and it grows
+    with the campaign. The plan is asked with sorting discouraged, so the test reads whether
+    an index can give the order at all (PostgreSQL prefers a sort for the few rows here)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the plan is PostgreSQL's")
+    CandidatureFactory.create_batch(3, received=True)
+    with CaptureQueriesContext(connection) as queries:
+        assert staff_client.get(CHANGELIST).status_code == 200
+    newest_first = 'ORDER BY "candidatures_candidature"."created_at" DESC'
+    rows = [q["sql"] for q in queries if newest_first in q["sql"]]
+    assert rows, "the page's rows query was not found"
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + rows[-1])
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+    assert "candidature_newest_first" in plan, plan
