@@ -338,6 +338,8 @@ def outbox_deliver(*, outbox_id: int, now: datetime.datetime | None = None, batc
     row = _claim(outbox_id=outbox_id, now=now)
     if row is None:
         return "skipped"
+    # The others' lease runs from their claim, before this row's own mail goes.
+    started = time.monotonic()
     others = _claim_more(outbox_id=outbox_id, now=now, size=batch - 1)
     own = last = _deliver_claimed(row, now=now)
     if not others:
@@ -347,7 +349,6 @@ def outbox_deliver(*, outbox_id: int, now: datetime.datetime | None = None, batc
         .prefetch_related("attachments")
         .order_by("next_attempt_at", "pk")
     )
-    started = time.monotonic()
     # A row may wait for the ones before it: stop taking new ones once a whole SMTP exchange
     # (six operations at EMAIL_TIMEOUT each) no longer fits in the lease, so a slow but live
     # worker never loses a row to another one.

@@ -115,3 +115,36 @@ def test_a_refusal_in_a_batch_gives_the_rest_back_untried(smtp_settings, smtp_si
             None,
         )
     assert len(smtp_sink.attempts) == 1
+
+
+def test_the_batch_budget_counts_from_the_claim_not_from_after_the_first_mail(
+    smtp_settings, smtp_sink, monkeypatch
+):
+    """The other rows' lease starts when they are claimed, before this row's own mail goes:
+    a slow first mail eats into it. Counting the budget only from after that mail let a
+    worker start a row whose lease was about to end, which another worker could then send
+    again."""
+    import types
+
+    import notifications.services as services
+
+    smtp_settings.NOTIFICATIONS_LEASE_SECONDS = 10
+    smtp_settings.EMAIL_TIMEOUT = 1  # budget: 10 - 6 x 1 = 4 s
+    clock = [0.0]
+    monkeypatch.setattr(services, "time", types.SimpleNamespace(monotonic=lambda: clock[0]))
+    deliver = services._deliver_claimed
+
+    def slow_first(row, *, now):
+        result = deliver(row, now=now)
+        clock[0] += 5  # the own mail took 5 s of the 10 s lease
+        return result
+
+    monkeypatch.setattr(services, "_deliver_claimed", slow_first)
+    user = UserFactory()
+    first, second, third = (_row(user, n) for n in range(3))
+
+    assert outbox_deliver(outbox_id=first.pk, batch=10) == "sent"
+    for row in (second, third):
+        row.refresh_from_db()
+        assert (row.status, row.attempts, row.lease_until) == (Status.PENDING, 0, None)
+    assert len(smtp_sink.accepted) == 1
