@@ -110,8 +110,12 @@ def application_list(request):
         {
             "form": form,
             # The filters' HTML depends on nothing else (besides the language): rendered once
-            # per key ({% memo %}), five fields through the DSFR's widget templates.
-            "filters_key": (
+            # per key ({% memo %}), five fields through the DSFR's widget templates. Only
+            # for values chosen from the form's lists: a typed score or a value the form
+            # refuses is drawn live (None), so what people type is never kept.
+            "filters_key": None
+            if form.errors or request.GET.get("min_score")
+            else (
                 tuple((p.pk, str(p)) for p in programmes),
                 tuple(tuple(request.GET.getlist(name)) for name in form.fields),
             ),

@@ -14,7 +14,10 @@ child template may override it. The memo is per process and bounded (a few parts
 languages); it is emptied whenever a setting changes (the tests' ``settings`` fixture,
 ``override_settings``), and otherwise lives as long as the process, like the compiled
 templates and the translation catalogues it is made of. ``memo_enabled`` off renders every
-part live (tests compare both).
+part live (tests compare both). A variable of the key that is ``None`` renders the part live
+(a view's way of saying its values are not worth keeping, e.g. free text); when the memo is
+full, the part being added gives up its own entries first, so a part whose key varies with
+the values asked cannot push the layout's parts out.
 
 ``fixed_reverse(name)`` and ``{% fixed_url "name" [as var] %}``: the URL of a pattern without
 arguments, reversed once per process (and script prefix): the menus' links, each of which
@@ -50,17 +53,17 @@ class MemoNode(template.Node):
     def render(self, context) -> str:
         if not memo_enabled:
             return self.nodelist.render(context)
-        key = (
-            self.name,
-            get_language(),
-            get_script_prefix(),
-            *(variable.resolve(context) for variable in self.variables),
-        )
+        values = [variable.resolve(context) for variable in self.variables]
+        if any(value is None for value in values):
+            return self.nodelist.render(context)  # the view said: not worth keeping
+        key = (self.name, get_language(), get_script_prefix(), *values)
         html = _MEMO.get(key)
         if html is None:
             html = self.nodelist.render(context)
             if len(_MEMO) >= MEMO_LIMIT:
-                _MEMO.clear()
+                # The part whose key varies gives up its own entries, not the layout's.
+                for old in [k for k in _MEMO if k[0] == self.name] or list(_MEMO):
+                    del _MEMO[old]
             _MEMO[key] = html
         return html
 

@@ -137,3 +137,35 @@ def test_fixed_urls_are_the_reversed_ones_for_the_script_prefix():
     finally:
         set_script_prefix("/")
     assert layout.fixed_reverse("dossiers:overview") == "/dossier/"
+
+
+def test_a_part_whose_key_varies_cannot_push_the_layouts_parts_out(monkeypatch):
+    """The reviewer list's filters are kept per values asked: filling the memo with them used
+    to empty all of it, the layout's parts of every page included."""
+    layout.memo_clear()
+    monkeypatch.setattr(layout, "MEMO_LIMIT", 8)
+    fixed = Template('{% load layout %}{% memo "fixed" %}F{% endmemo %}')
+    varying = Template('{% load layout %}{% memo "varying" value %}{{ value }}{% endmemo %}')
+    fixed.render(Context({}))
+    for value in range(20):
+        varying.render(Context({"value": value}))
+    assert len(layout._MEMO) <= 8
+    assert [key for key in layout._MEMO if key[0] == "fixed"]
+
+
+def test_a_none_in_the_key_renders_live_and_keeps_nothing():
+    layout.memo_clear()
+    template = Template('{% load layout %}{% memo "t" key %}{{ text }}{% endmemo %}')
+    assert template.render(Context({"key": None, "text": "typed 1"})) == "typed 1"
+    assert template.render(Context({"key": None, "text": "typed 2"})) == "typed 2"
+    assert not layout._MEMO
+
+
+def test_a_typed_score_on_the_reviewer_list_is_not_kept(client, people):
+    layout.memo_clear()
+    client.force_login(people["reviewer"])
+    for score in ("12", "13", "abc"):
+        response = client.get(reverse("commissions:list"), {"min_score": score})
+        assert response.status_code == 200
+        assert f'value="{score}"' in response.content.decode()
+    assert not [key for key in layout._MEMO if key[0] == "reviewer-filters"]
