@@ -105,6 +105,11 @@ class TolerantRedisCache(RedisCache):
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._call("add", True, self._raw(key, version), key, value, timeout, version)
 
+    def add_strict(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        """``add`` for a caller whose check must not pass while Redis is away (a single-use
+        ticket): None then, where ``add`` says True to keep the site working."""
+        return self._call("add", None, self._raw(key, version), key, value, timeout, version)
+
     def get(self, key, default=None, version=None):
         return self._call("get", default, (), key, default, version=version)
 

@@ -60,7 +60,15 @@ class EntCASBackend(CASBackend):
         if not ticket or not service or not cas_enabled() or request is None:
             return None
         digest = hashlib.sha256(f"{service}\n{ticket}".encode()).hexdigest()
-        if not cache.add(f"ent:cas-ticket:{digest}", 1, timeout=USED_TICKET_SECONDS):
+        # Single use is checked in the cache: with Redis away it cannot be, so the sign-in
+        # waits rather than let a replayed ticket through (TolerantRedisCache.add_strict).
+        add = getattr(cache, "add_strict", cache.add)
+        first = add(f"ent:cas-ticket:{digest}", 1, timeout=USED_TICKET_SECONDS)
+        if first is None:
+            logger.warning("CAS ticket not checked: the cache is unavailable")
+            request.ent_failure = "unreachable"
+            return None
+        if not first:
             logger.warning("CAS ticket presented twice")
             request.ent_failure = "refused"
             return None

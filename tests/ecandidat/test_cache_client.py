@@ -29,3 +29,11 @@ def test_the_kept_client_still_falls_back_when_redis_is_away_and_tries_again():
     assert cache.get("key", "fallback") == "fallback"  # tried again, failed again: no crash
     assert cache.set("key", 1) is None
     assert cache._cache.get_client() is client
+
+
+def test_a_strict_add_does_not_pretend_while_redis_is_away():
+    """``add`` says True while Redis is away (the site keeps working); the CAS single-use
+    check needs to know it could not check: ``add_strict`` says None."""
+    cache = make_cache()
+    assert cache.add("ticket", 1) is True
+    assert cache.add_strict("ticket", 1) is None

@@ -228,3 +228,18 @@ def test_signing_out_of_a_password_session_stays_here(client, cas_server):
 
     assert response["Location"] == "/"
     assert cas_server.logouts == []
+
+
+def test_with_the_cache_away_a_ticket_is_not_taken_unchecked(client, cas_server, monkeypatch):
+    """The replay check lives in the cache; when Redis is away it used to pass (the tolerant
+    cache's add says True), so a replayed ticket was only refused by the CAS server itself."""
+    from ecandidat.cache import TolerantRedisCache
+    from ent import casauth
+
+    away = TolerantRedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 1}})
+    monkeypatch.setattr(casauth, "cache", away)
+    response, _ticket = cas_sign_in(client)
+
+    assert response.status_code != 302
+    assert "_auth_user_id" not in client.session
+    assert cas_server.validations == 0
