@@ -32,3 +32,10 @@ def test_url_around_is_the_escaped_url_around_the_id():
     assert f"{head}5{tail}" == reverse("admin:candidatures_candidature_change", args=[5])
     with pytest.raises(ValueError):
         url_around("pieces:download", lambda url: url + url)
+
+
+def test_url_around_takes_a_query_string_holding_the_stand_in_digits():
+    """A staff search for 9070000000001 kept in the changelist's preserved filters made
+    url_around refuse the page (a 500)."""
+    head, tail = url_around("pieces:download", lambda url: f"{url}?q=9070000000001")
+    assert f"{head}12{tail}" == escape(reverse("pieces:download", args=[12]) + "?q=9070000000001")
