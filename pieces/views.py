@@ -95,14 +95,14 @@ def upload(request, pk, type_pk):
             status = 429
         elif form.is_valid():
             try:
-                clean = _clean(form.cleaned_data["files"])
-                services.piece_store(
-                    candidature=candidature,
-                    piece_type=requirement.piece_type,
-                    clean=clean,
-                    scan=antivirus.scan(clean.file),
-                    actor=request.user,
-                )
+                with _clean(form.cleaned_data["files"]) as clean:
+                    services.piece_store(
+                        candidature=candidature,
+                        piece_type=requirement.piece_type,
+                        clean=clean,
+                        scan=antivirus.scan(clean.file),
+                        actor=request.user,
+                    )
             except UploadRejected as error:
                 form.add_error("files", _message(error))
             except services.PieceError as error:

@@ -92,6 +92,12 @@ class CleanFile:
             digest.update(chunk)
         return digest.hexdigest()
 
+    def __enter__(self) -> "CleanFile":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.file.close()  # a rewritten PDF's temporary file goes now, not when collected
+
     def content_file(self) -> File:
         """For ``Storage.save``: a random stored name, the candidate's name stays data."""
         self.file.seek(0)

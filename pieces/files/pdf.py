@@ -308,9 +308,3 @@ def rebuild(readers: list[PdfReader], *, name: str) -> tuple[BinaryIO, int, int]
     size = output.seek(0, os.SEEK_END)
     output.seek(0)
     return output, size, len(writer.pages)
-
-
-def sanitize_pdf(data: bytes, *, name: str) -> tuple[bytes, int]:
-    file, _size, pages = rebuild([open_pdf(data, name=name)], name=name)
-    with file:
-        return file.read(), pages

@@ -69,6 +69,24 @@ def test_upload_a_pdf_stores_a_clean_copy_under_a_random_name(client, draft, med
     assert "est enregistré" in response.content.decode()
 
 
+def test_the_rewritten_file_is_closed_once_stored(client, draft, media, monkeypatch):
+    """The checked copy sits in a temporary file: the view closes it as soon as the piece is
+    stored (a `with` block, so a failed store closes it too), not when it is collected."""
+    from pieces import views
+
+    made = []
+
+    def recorded(files):
+        made.append(real(files))
+        return made[-1]
+
+    real = views._clean
+    monkeypatch.setattr(views, "_clean", recorded)
+    send(client, upload_url(draft), pdf_file())
+    assert Piece.objects.filter(candidature=draft).exists()
+    assert made and made[0].file.closed
+
+
 def test_three_photos_are_merged_into_one_pdf(client, draft, media):
     photos = [
         SimpleUploadedFile(f"page{i}.jpg", corpus.image("JPEG", color=(i * 60, 0, 0)))
