@@ -2,8 +2,8 @@
 
 Sessions (``cached_db``) and rate limits live in the cache; with Django's own Redis backend a
 stopped Redis made every signed-in page a 500, a submission included (its mail, in the
-outbox, would have waited anyway). Here a Redis error makes the cache behave as empty for a
-few seconds: reads miss (sessions are read from the database), writes are dropped, ``add``
+outbox, would have waited anyway). Here a Redis error (unreachable, or refusing writes: read-only
+or out of memory) makes the cache behave as empty for a few seconds: reads miss (sessions are read from the database), writes are dropped, ``add``
 succeeds (so allauth's counters lock and let the request through: rate limits are not
 enforced while Redis is away, rather than refusing every sign-in). Each failure is logged.
 
@@ -23,9 +23,20 @@ logger = logging.getLogger(__name__)
 
 
 def _redis_errors():
+    """Redis away, or there but refusing writes: a replica left read-only after a failover
+    (READONLY) or a full memory with no eviction (OOM). Either would otherwise make every
+    signed-in page a 500 (the session is saved on each request). Other errors (a wrong
+    type, a bad command) are bugs and are raised."""
     import redis
 
-    return (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
+    errors = redis.exceptions
+    return (
+        errors.ConnectionError,
+        errors.TimeoutError,
+        errors.ReadOnlyError,
+        errors.OutOfMemoryError,
+        OSError,
+    )
 
 
 class _State:

@@ -9,15 +9,24 @@ import signal
 import pytest
 from django.urls import reverse
 
-from tests.factories import CandidatureFactory
+from tests.factories import DEFAULT_PASSWORD, CandidatureFactory
 from tests.notifications.test_submission_faults import OwnRedis
 
 pytestmark = pytest.mark.django_db
 PORT = int(os.environ.get("H15_CACHE_REDIS_PORT", "8184"))
 
 
+def _fresh_state():
+    """The tolerant cache's state is per location and process: no earlier test's outage."""
+    from django.core.cache import cache
+
+    cache.state.down_until = 0.0
+    cache.state.stale.clear()
+
+
 @pytest.fixture
-def frozen_redis(tmp_path, settings):
+def own_redis(tmp_path, settings):
+    """A Redis server of the test's own as the tolerant cache's location."""
     redis = OwnRedis(PORT, tmp_path)
     redis.start()
     settings.CACHES = {
@@ -27,9 +36,15 @@ def frozen_redis(tmp_path, settings):
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
+    _fresh_state()
     yield redis
-    redis.process.send_signal(signal.SIGCONT)
+    redis.process.send_signal(signal.SIGCONT)  # a test may have frozen it
     redis.stop()
+
+
+@pytest.fixture
+def frozen_redis(own_redis):
+    return own_redis
 
 
 def test_a_session_ended_while_redis_was_away_is_not_served_from_its_stale_entry(
@@ -59,4 +74,50 @@ def test_a_session_ended_while_redis_was_away_is_not_served_from_its_stale_entry
     response = client.get(dashboard)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+    assert cache.get(f"django.contrib.sessions.cached_db{session_key}") is None
+
+
+@pytest.mark.parametrize(
+    ("refuse", "allow"),
+    [
+        # A replica of a master that is not there: read-only, as after a failover gone wrong.
+        (["REPLICAOF", "127.0.0.1", "1"], ["REPLICAOF", "NO", "ONE"]),
+        # Memory full with no eviction: every write is refused with OOM.
+        (["CONFIG", "SET", "maxmemory", "1"], ["CONFIG", "SET", "maxmemory", "0"]),
+    ],
+    ids=["read-only", "out-of-memory"],
+)
+def test_a_redis_refusing_writes_is_worked_around_like_an_absent_one(
+    client, own_redis, settings, refuse, allow
+):
+    import redis as redis_client
+    from django.core.cache import cache
+
+    admin = redis_client.Redis.from_url(own_redis.cache_url)
+    candidature = CandidatureFactory(draft=True)
+    client.force_login(candidature.dossier.user)
+    dashboard = reverse("candidatures:dashboard")
+    assert client.get(dashboard).status_code == 200
+    session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert cache.get(f"django.contrib.sessions.cached_db{session_key}") is not None
+
+    admin.execute_command(*refuse)
+    try:
+        with pytest.raises(redis_client.exceptions.ResponseError):
+            admin.set("probe", "x")  # Redis does refuse writes now
+        # The pages work from the database, signing out and in again (a session written) too.
+        assert client.get(dashboard).status_code == 200
+        assert client.post(reverse("account_logout")).status_code == 302
+        user = candidature.dossier.user
+        login = {"login": user.email, "password": DEFAULT_PASSWORD}
+        assert client.post(reverse("account_login"), login).status_code == 302
+        assert client.get(dashboard).status_code == 200
+    finally:
+        admin.execute_command(*allow)
+    cache.state.down_until = 0.0
+
+    # Redis takes writes again, still holding the ended session: its cookie must not sign in.
+    client.cookies[settings.SESSION_COOKIE_NAME] = session_key
+    response = client.get(dashboard)
+    assert response.status_code == 302
     assert cache.get(f"django.contrib.sessions.cached_db{session_key}") is None
