@@ -5,6 +5,7 @@ each member who gave an opinion on one of the exported applications. Two queries
 header, two per chunk of rows; the exports app neutralises every value."""
 
 from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
@@ -12,6 +13,15 @@ from django.utils.translation import gettext as _
 from candidatures.models import Decision
 
 from .models import DecisionDetail, Opinion
+
+
+def _average(scores) -> float | str:
+    """To one decimal, half up, as the list shows it (``floatformat``): 12.25 is 12.3 (a
+    number in the sheet: the exports write ints and floats as numbers)."""
+    if not scores:
+        return ""
+    average = Decimal(sum(scores)) / len(scores)
+    return float(average.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def _name(user) -> str:
@@ -58,7 +68,7 @@ def opinion_columns(candidature_ids):
         for pk in chunk_ids:
             given = opinions.get(pk, {})
             scores = [o.score for o in given.values() if o.score is not None]
-            row = [round(sum(scores) / len(scores), 1) if scores else ""]
+            row = [_average(scores)]
             row += _detail_values(details.get(pk))
             per_member = [["", ""] for _author in authors]
             for author_id, opinion in given.items():

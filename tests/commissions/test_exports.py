@@ -102,6 +102,32 @@ def test_xlsx_of_the_list_with_opinions_and_decisions(
     assert refused["Reason for the unfavourable decision"] == "Prerequisites missing"
 
 
+def test_the_exported_average_is_the_one_the_list_shows(
+    client, programme, commission, member, president, django_capture_on_commit_callbacks
+):
+    """Four scores averaging 12.25: the list rounds half up (12.3/20); the export rounded
+    half to even (12.2), so the two disagreed."""
+    candidature = CandidatureFactory(programme=programme, complete=True)
+    others = [UserFactory(), UserFactory()]
+    for user in others:
+        commission.memberships.create(user=user)
+    for author, score in zip([member, president, *others], [12, 12, 12, 13], strict=True):
+        opinion_save(actor=author, candidature=candidature, score=score)
+    client.force_login(member)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    assert "12.3/20" in client.get(reverse("commissions:list")).content.decode()
+    ask_table(client, django_capture_on_commit_callbacks, "xlsx")
+    ask_table(client, django_capture_on_commit_callbacks, "csv")
+    xlsx_export, csv_export = Export.objects.order_by("pk")
+    download = reverse("commissions:export_download", args=[xlsx_export.pk])
+    rows = list(load_workbook(io.BytesIO(content(client.get(download)))).active.values)
+    assert dict(zip(rows[0], rows[1], strict=True))["Average score (out of 20)"] == 12.3
+    download = reverse("commissions:export_download", args=[csv_export.pk])
+    text = content(client.get(download)).decode("utf-8-sig")
+    row = next(csv.DictReader(io.StringIO(text), delimiter=";"))
+    assert row["Average score (out of 20)"] == "12.3"
+
+
 def test_the_export_follows_the_lists_filters(
     client, member, decided, listed_programme, django_capture_on_commit_callbacks
 ):
