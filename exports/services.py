@@ -63,14 +63,12 @@ def export_request(
     language: str = "fr",
     audience: str = Audience.STAFF,
 ) -> Export:
-    """``candidatures`` is the admin's selection (or the reviewer list's filtered rows); only
-    what ``user`` may see from there is kept."""
-    ids = list(
-        scoped(user, audience)
-        .filter(pk__in=candidatures.values("pk"))
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    """``candidatures`` is the admin's selection (or the reviewer list's filtered rows), in
+    the order shown there, which the export keeps; only what ``user`` may see is kept."""
+    # In the order they were shown (the list's sort), of which only what the user may see.
+    shown = list(dict.fromkeys(candidatures.values_list("pk", flat=True)))
+    allowed = set(scoped(user, audience).filter(pk__in=shown).values_list("pk", flat=True))
+    ids = [pk for pk in shown if pk in allowed]
     if not ids:
         raise NothingToExport
     columns = [key for key in columns if key in BY_KEY or key in (PIECES, OPINIONS)]
@@ -98,8 +96,9 @@ def _chunks(export):
     ids = export.candidature_ids
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        rows = rows_queryset().filter(pk__in=chunk).filter(pk__in=allowed).order_by("pk")
-        yield list(rows), len(chunk)
+        rows = rows_queryset().filter(pk__in=chunk).filter(pk__in=allowed)
+        position = {pk: index for index, pk in enumerate(chunk)}
+        yield sorted(rows, key=lambda row: position[row.pk]), len(chunk)
 
 
 def _progress(export, done):

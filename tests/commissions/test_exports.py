@@ -137,6 +137,23 @@ def test_the_export_follows_the_lists_filters(
     assert export.candidature_ids == [decided[1].pk]
 
 
+def test_the_export_keeps_the_lists_order(
+    client, member, decided, django_capture_on_commit_callbacks
+):
+    """Sorted by score, lowest first (11, 16, then none): the rows come in that order, not
+    by id."""
+    first, second, third = decided
+    client.force_login(member)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    ask_table(client, django_capture_on_commit_callbacks, "csv", "sort=score")
+    export = Export.objects.get()
+    assert export.candidature_ids == [second.pk, first.pk, third.pk]
+    download = reverse("commissions:export_download", args=[export.pk])
+    text = content(client.get(download)).decode("utf-8-sig")
+    numbers = [row["Candidate no."] for row in csv.DictReader(io.StringIO(text), delimiter=";")]
+    assert numbers == [second.dossier.number, first.dossier.number, third.dossier.number]
+
+
 def test_hostile_values_are_neutralised_in_the_commission_csv_and_xlsx(
     client, programme, commission, member, django_capture_on_commit_callbacks
 ):
