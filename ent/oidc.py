@@ -8,6 +8,10 @@ audience and expiry checks. Added here:
 - the ID token's signature always checked against the provider's published keys (allauth skips
   it when the token came straight from the token endpoint over TLS; checking costs one request
   and does not depend on the deployment's TLS set-up);
+- signing out of a session opened through the provider signs out of the provider too, when it
+  publishes an ``end_session_endpoint`` (RP-initiated logout: the ID token as hint, coming
+  back here), as the CAS sign-in does: otherwise the next person at a shared computer would
+  be signed in again by the provider's session (``oidc_logout_url``);
 - accounts: linked by the provider's ``sub``, never by email; an unknown identity whose email
   is an existing account's is sent to prove that account's password first
   (``SocialAccountAdapter.pre_social_login``); new accounts are active at once (the ENT vouches
@@ -17,7 +21,9 @@ audience and expiry checks. Added here:
 from __future__ import annotations
 
 import secrets
+from urllib.parse import urlencode
 
+from allauth.account.authentication import get_authentication_records
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.internal import jwtkit
@@ -37,6 +43,10 @@ from .casauth import PENDING_LINK_SESSION_KEY, failure_page
 from .services import claims_from_attributes, records_import_queue
 
 PROVIDER = "oidc"
+# What signing out of the provider needs, kept from the sign-in: its end-session endpoint, the
+# ID token (the hint) and our client id. Used only while allauth's record of how this session
+# was authenticated names the provider.
+LOGOUT_SESSION_KEY = "ent_oidc_logout"
 
 
 def oidc_enabled() -> bool:
@@ -72,10 +82,39 @@ class EntOIDCAdapter(OpenIDConnectOAuth2Adapter):
         return data
 
     def complete_login(self, request, app, token, **kwargs):
-        if not kwargs["response"].get("id_token"):
+        id_token = kwargs["response"].get("id_token")
+        if not id_token:
             # Without an ID token nothing carries the nonce, the issuer or the audience.
             raise OAuth2Error("no ID token in the token response")
-        return super().complete_login(request, app, token, **kwargs)
+        login = super().complete_login(request, app, token, **kwargs)
+        request.session[LOGOUT_SESSION_KEY] = {
+            "endpoint": self.openid_config.get("end_session_endpoint") or "",
+            "id_token": id_token,
+            "client_id": app.client_id,
+            "provider": app.provider_id,
+        }
+        return login
+
+
+def oidc_logout_url(request, redirect_url: str) -> str | None:
+    """The provider's end-session URL, coming back to ``redirect_url``, when this session was
+    opened through the provider and it publishes one; None otherwise."""
+    kept = request.session.get(LOGOUT_SESSION_KEY)
+    if not oidc_enabled() or not kept or not kept.get("endpoint"):
+        return None
+    opened_here = any(
+        record.get("method") == "socialaccount" and record.get("provider") == kept["provider"]
+        for record in get_authentication_records(request, request.user)
+    )
+    if not opened_here:
+        return None
+    params = {
+        "id_token_hint": kept["id_token"],
+        "client_id": kept["client_id"],
+        "post_logout_redirect_uri": request.build_absolute_uri(redirect_url),
+    }
+    separator = "&" if "?" in kept["endpoint"] else "?"
+    return f"{kept['endpoint']}{separator}{urlencode(params)}"
 
 
 class EntOpenIDConnectProvider(OpenIDConnectProvider):

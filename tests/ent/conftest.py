@@ -80,6 +80,8 @@ def oidc_provider(_oidc_server, settings):
     state.codes.clear()
     state.authorize_requests.clear()
     state.token_requests.clear()
+    state.issued_id_tokens.clear()
+    state.logouts.clear()
     state.person = {
         "sub": "f3c1a2b4-alice",
         "email": "alice.durand@etu.example.org",

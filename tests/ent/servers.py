@@ -145,6 +145,8 @@ class OidcState:
         self.tamper = {}  # claims to override in the next ID tokens, or special switches
         self.authorize_requests = []
         self.token_requests = []
+        self.issued_id_tokens = []
+        self.logouts = []  # the end-session requests' parameters
         self.url = ""
 
     def id_token(self, request: dict) -> str:
@@ -161,7 +163,9 @@ class OidcState:
         claims.update({k: v for k, v in self.tamper.items() if not k.startswith("_")})
         claims = {k: v for k, v in claims.items() if v is not None}
         key = self.other_key if self.tamper.get("_other_key") else self.key
-        return jwt.encode(claims, key, algorithm="RS256", headers={"kid": self.kid})
+        token = jwt.encode(claims, key, algorithm="RS256", headers={"kid": self.kid})
+        self.issued_id_tokens.append(token)
+        return token
 
 
 def _s256(verifier: str) -> str:
@@ -187,8 +191,17 @@ class OidcHandler(_Handler):
                     "id_token_signing_alg_values_supported": ["RS256"],
                     "token_endpoint_auth_methods_supported": ["client_secret_post"],
                     "code_challenge_methods_supported": ["S256"],
+                    **(
+                        {}
+                        if state.tamper.get("_no_end_session")
+                        else {"end_session_endpoint": f"{state.url}/logout?realm=students"}
+                    ),
                 },
             )
+        if path == "/logout":
+            query = self.query()
+            state.logouts.append(query)
+            return self.redirect(query["post_logout_redirect_uri"])
         if path == "/jwks":
             jwk = jwt.algorithms.RSAAlgorithm.to_jwk(state.key.public_key(), as_dict=True)
             return self.send_json(200, {"keys": [{**jwk, "kid": state.kid, "alg": "RS256"}]})

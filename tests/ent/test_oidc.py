@@ -5,8 +5,10 @@ allauth's openid_connect provider runs its own code."""
 import base64
 import hashlib
 import time
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import requests
 from allauth.socialaccount.models import SocialAccount
 from django.urls import reverse
 
@@ -105,3 +107,50 @@ def test_the_button_posts_to_the_provider_when_configured(client, oidc_provider)
     page = client.get(reverse("account_login")).content.decode()
     assert 'action="/accounts/oidc/ent/login/"' in page
     assert "Se connecter avec l’ENT" in page
+
+
+def test_signing_out_of_an_oidc_session_signs_out_of_the_provider_too(client, oidc_provider):
+    """Before, only our session ended: at a shared computer the provider's own session signed
+    the next person in as the previous student."""
+    oidc_sign_in(client)
+
+    response = client.post(reverse("account_logout"))
+
+    assert "_auth_user_id" not in client.session
+    assert response.status_code == 302
+    location = urlsplit(response["Location"])
+    assert f"{location.scheme}://{location.netloc}{location.path}" == f"{oidc_provider.url}/logout"
+    assert parse_qs(location.query) == {
+        "realm": ["students"],  # the endpoint's own query is kept
+        "id_token_hint": [oidc_provider.issued_id_tokens[-1]],
+        "client_id": [oidc_provider.client_id],
+        "post_logout_redirect_uri": ["http://testserver/"],
+    }
+    back = requests.get(response["Location"], allow_redirects=False, timeout=5)
+    assert len(oidc_provider.logouts) == 1
+    assert back.headers["Location"] == "http://testserver/"
+
+
+def test_signing_out_of_a_password_session_stays_here_with_oidc(client, oidc_provider):
+    """Even when the same browser went through the provider first without being signed in by
+    it (its email is an account's: the link page asks for the password), then signed in with
+    the password on the sign-in page."""
+    user = UserFactory(email="alice.durand@etu.example.org")
+    assert oidc_sign_in(client)["Location"] == reverse("ent:link")
+    client.post(reverse("account_login"), {"login": user.email, "password": DEFAULT_PASSWORD})
+    assert int(client.session["_auth_user_id"]) == user.pk
+
+    response = client.post(reverse("account_logout"))
+
+    assert response["Location"] == "/"
+    assert oidc_provider.logouts == []
+
+
+def test_a_provider_without_an_end_session_endpoint_signs_out_only_here(client, oidc_provider):
+    oidc_provider.tamper["_no_end_session"] = True
+    oidc_sign_in(client)
+
+    response = client.post(reverse("account_logout"))
+
+    assert "_auth_user_id" not in client.session
+    assert response["Location"] == "/"
