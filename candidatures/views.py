@@ -15,7 +15,7 @@ from dossiers.models import Section
 from dossiers.selectors import missing_sections
 from ecandidat.reversing import url_maker
 
-from . import selectors
+from . import detail_html, selectors
 from .copy import copy_filename, copy_pdf
 from .mail import current_letter, decision_details_hook
 from .models import Programme, Status
@@ -153,25 +153,22 @@ def detail(request, pk, *, dossier):
     # The page's extensions (documents) show their own missing items in detail.
     (row,) = _rows(request.user, dossier, [candidature], with_items=False)
     stage = row["stage"]
-    return render(
-        request,
-        "candidatures/detail.html",
-        {
-            **row,
-            "history": _history(candidature),
-            "can_cancel": stage == Stage.DRAFT,
-            "can_answer": stage == Stage.FAVOURABLE,
-            "can_give_up": stage == Stage.CONFIRMED,
-            "has_letter": stage in LETTER_STAGES,
-            "waitlist": selectors.waitlist_position(candidature)
-            if stage == Stage.WAITLISTED
-            else None,
-            "decision_details": decision_details_hook(candidature)
-            if stage in (Stage.PRESELECTED, Stage.UNFAVOURABLE)
-            else {},
-            **selectors.detail_documents_hook(candidature, row),
-        },
-    )
+    context = {
+        **row,
+        "history": _history(candidature),
+        "can_cancel": stage == Stage.DRAFT,
+        "can_answer": stage == Stage.FAVOURABLE,
+        "can_give_up": stage == Stage.CONFIRMED,
+        "has_letter": stage in LETTER_STAGES,
+        "waitlist": selectors.waitlist_position(candidature) if stage == Stage.WAITLISTED else None,
+        "decision_details": decision_details_hook(candidature)
+        if stage in (Stage.PRESELECTED, Stage.UNFAVOURABLE)
+        else {},
+        **selectors.detail_documents_hook(candidature, row),
+    }
+    # The page's own parts written in Python; the template's are the reference.
+    context["written"] = detail_html.parts(context)
+    return render(request, "candidatures/detail.html", context)
 
 
 @candidate_required

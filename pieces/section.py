@@ -90,31 +90,31 @@ def section_html(context, *, csrf: str, submit_url: str) -> str:
     """The section for the page's context (``selectors.pieces_context``); ``csrf`` is the
     ``{% csrf_token %}`` input, ``submit_url`` the submission page's address."""
     words = {
-        "concerned": escape(gettext("Only if you are concerned")),
-        "blank_form": escape(gettext("Download the form to fill in")),
-        "replace": escape(pgettext("piece", "Replace")),
-        "add": escape(pgettext("piece", "Add")),
+        "concerned": gettext("Only if you are concerned"),
+        "blank_form": gettext("Download the form to fill in"),
+        "replace": pgettext("piece", "Replace"),
+        "add": pgettext("piece", "Add"),
         "reuse": gettext("Reuse “%(name)s”"),
-        "not_concerned": escape(gettext("Not concerned")),
-        "delete": escape(pgettext("piece", "Delete")),
+        "not_concerned": gettext("Not concerned"),
+        "delete": pgettext("piece", "Delete"),
     }
-    documents = escape(gettext("Documents"))
+    documents = gettext("Documents")
     html = [f'<section id="pieces" class="fr-mb-4w">\n<h2 class="fr-h4">{documents}</h2>']
     rows = context["piece_rows"]
     if rows:
         html.append(
             '<div class="fr-table fr-table--no-caption">\n<table>\n'
             f"<caption>{documents}</caption>\n<thead>\n<tr>\n"
-            f'<th scope="col">{escape(gettext("Document"))}</th>\n'
-            f'<th scope="col">{escape(gettext("Status"))}</th>\n'
-            f'<th scope="col">{escape(gettext("Actions"))}</th>\n'
+            f'<th scope="col">{gettext("Document")}</th>\n'
+            f'<th scope="col">{gettext("Status")}</th>\n'
+            f'<th scope="col">{gettext("Actions")}</th>\n'
             "</tr>\n</thead>\n<tbody>"
         )
         html.extend(_row(row, words, csrf) for row in rows)
         html.append("</tbody>\n</table>\n</div>")
     else:
-        html.append(f"<p>{escape(gettext('This programme asks for no document.'))}</p>")
-    submit = escape(gettext("Submit my application"))
+        html.append(f"<p>{gettext('This programme asks for no document.')}</p>")
+    submit = gettext("Submit my application")
     if context["pieces_editable"]:
         if context["can_submit"]:
             html.append(
@@ -123,7 +123,7 @@ def section_html(context, *, csrf: str, submit_url: str) -> str:
             )
         else:
             missing = ", ".join(_e(item) for item in context["pieces_missing"])
-            still = escape(gettext("Before you can submit your application, still missing:"))
+            still = gettext("Before you can submit your application, still missing:")
             html.append(
                 f'<div class="fr-callout">\n<p class="fr-callout__text">{still} {missing}.</p>\n'
                 "</div>\n"
@@ -134,6 +134,6 @@ def section_html(context, *, csrf: str, submit_url: str) -> str:
         closed = gettext(
             "The return deadline has passed: this application can no longer be submitted."
         )
-        html.append(f'<p class="fr-error-text">{escape(closed)}</p>')
+        html.append(f'<p class="fr-error-text">{closed}</p>')
     html.append("</section>")
     return mark_safe("\n".join(html))  # noqa: S308 (every value escaped above)

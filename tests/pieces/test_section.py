@@ -3,7 +3,7 @@ template's (``pieces/_pieces.html``, the reference), once runs of blanks are col
 state a row can be in (sent, not concerned, missing with a shared copy to reuse, a blank
 form, refused with and without a reason, being checked, validated), and the section's own
 (the submit button, what is missing, the deadline passed, no document asked), with names
-that need escaping, in French and English."""
+that need escaping, in French, English and a hostile catalogue (``drawn_language``)."""
 
 import re
 
@@ -101,8 +101,8 @@ def _render(client, url, language, monkeypatch, *, written):
     return response.content.decode()
 
 
-@pytest.mark.parametrize("language", ["fr", "en"])
-def test_the_section_written_in_python_is_the_templates(client, pages, monkeypatch, language):
+def test_the_section_written_in_python_is_the_templates(client, pages, monkeypatch, drawn_language):
+    language, hostile = drawn_language
     seen = set()
     for name, user, url in pages:
         client.force_login(user)
@@ -123,6 +123,8 @@ def test_the_section_written_in_python_is_the_templates(client, pages, monkeypat
     ):
         assert needle in text, needle
     assert 'href="/candidatures/' in text and "disabled" in text
+    if hostile:
+        assert "Documents l'<&>\"" in text
 
 
 def test_a_passed_deadline_and_no_document_are_drawn(client, pages, monkeypatch):
