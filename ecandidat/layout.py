@@ -47,6 +47,11 @@ setting_changed.connect(memo_clear, dispatch_uid="ecandidat.layout.memo_clear")
 
 
 class MemoNode(template.Node):
+    # Not walked by ``get_nodes_by_type``: ``{% extends %}`` looks for the layout's blocks on
+    # every render, through every node of ``base.html``, and a memo holds none (refused when
+    # compiled, below); most of the layout's nodes are inside one.
+    child_nodelists = ()
+
     def __init__(self, name: str, variables: list, nodelist: template.NodeList):
         self.name, self.variables, self.nodelist = name, variables, nodelist
 

@@ -4,19 +4,36 @@ them to the same view, and ``{% url %}`` resolves the pattern again for every ro
 from collections.abc import Callable
 from html import escape
 
-from django.urls import reverse
+from django.core.signals import setting_changed
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 # Stand-ins for the ids: digits an ``<int:...>`` converter accepts, that no real id or path
 # part takes.
 _STAND_INS = ("9070000000001", "9070000000002", "9070000000003")
 
 
+_PATTERNS: dict[tuple, str] = {}
+
+
+def _forget(**kwargs) -> None:
+    _PATTERNS.clear()
+
+
+setting_changed.connect(_forget, dispatch_uid="ecandidat.reversing.forget")
+
+
 def url_maker(viewname: str, arity: int = 1) -> Callable[..., str]:
-    """``make(*ids)`` returns ``reverse(viewname, args=ids)``, reversed once for all calls."""
+    """``make(*ids)`` returns ``reverse(viewname, args=ids)``; the pattern is reversed once per
+    process (and script prefix, and URLconf), as ``ecandidat.layout.fixed_reverse`` does for
+    URLs without arguments: a page asks for half a dozen of them."""
     stand_ins = _STAND_INS[:arity]
-    pattern = reverse(viewname, args=stand_ins)
-    if any(pattern.count(s) != 1 for s in stand_ins):
-        raise ValueError(f"{viewname}: each argument must appear once in its URL")
+    key = (viewname, arity, get_script_prefix(), get_urlconf())
+    pattern = _PATTERNS.get(key)
+    if pattern is None:
+        pattern = reverse(viewname, args=stand_ins)
+        if any(pattern.count(s) != 1 for s in stand_ins):
+            raise ValueError(f"{viewname}: each argument must appear once in its URL")
+        _PATTERNS[key] = pattern
 
     def make(*ids) -> str:
         url = pattern

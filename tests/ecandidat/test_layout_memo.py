@@ -120,6 +120,21 @@ def test_a_block_inside_a_memo_is_refused():
         Template('{% load layout %}{% memo "x" %}{% block a %}{% endblock a %}{% endmemo %}')
 
 
+def test_the_blocks_are_found_around_the_memos_without_walking_into_them():
+    """``{% extends %}`` looks for the parent's blocks on every render; a memo's content holds
+    none and is not walked (most of base.html is inside one)."""
+    from django.template.defaulttags import IfNode
+    from django.template.loader import get_template
+    from django.template.loader_tags import BlockNode
+
+    nodelist = get_template("base.html").template.nodelist
+    names = {node.name for node in nodelist.get_nodes_by_type(BlockNode)}
+    assert {"head_title", "header_tools", "navigation", "page", "content"} <= names
+    template = Template('{% load layout %}{% memo "x" %}{% if 1 %}[{% endif %}{% endmemo %}')
+    assert template.nodelist.get_nodes_by_type(IfNode) == []
+    assert template.render(Context()) == "["
+
+
 def test_the_memo_keys_on_the_listed_variables():
     layout.memo_clear()
     template = Template('{% load layout %}{% memo "t" name %}{{ name }}{% endmemo %}')

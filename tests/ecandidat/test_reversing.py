@@ -39,3 +39,25 @@ def test_url_around_takes_a_query_string_holding_the_stand_in_digits():
     url_around refuse the page (a 500)."""
     head, tail = url_around("pieces:download", lambda url: f"{url}?q=9070000000001")
     assert f"{head}12{tail}" == escape(reverse("pieces:download", args=[12]) + "?q=9070000000001")
+
+
+def test_the_pattern_is_reversed_once_per_script_prefix(monkeypatch):
+    from django.urls import get_script_prefix, set_script_prefix
+
+    from ecandidat import reversing
+
+    calls = []
+    real = reversing.reverse
+    monkeypatch.setattr(reversing, "reverse", lambda *a, **k: calls.append(a) or real(*a, **k))
+    reversing._forget()
+    assert url_maker("pieces:download")(3) == reverse("pieces:download", args=[3])
+    assert url_maker("pieces:download")(4) == reverse("pieces:download", args=[4])
+    assert len(calls) == 1
+    prefix = get_script_prefix()
+    try:
+        set_script_prefix("/sous-dossier/")
+        assert url_maker("pieces:download")(5) == reverse("pieces:download", args=[5])
+        assert url_maker("pieces:download")(5).startswith("/sous-dossier/")
+    finally:
+        set_script_prefix(prefix)
+    assert len(calls) == 2
