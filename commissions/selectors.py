@@ -7,6 +7,7 @@ from django.db.models import Avg, Count, Exists, F, OuterRef, Subquery
 from django.utils import formats, timezone
 
 from candidatures.models import Candidature, Decision, Programme
+from ecandidat.prepared import Prepared
 from pieces.models import Piece, PieceStatus
 
 from .models import CommissionMember, DecisionDetail, Opinion, UnfavourableReason
@@ -117,8 +118,17 @@ def offered_reasons():
     return UnfavourableReason.objects.filter(is_active=True)
 
 
+# Compiled once (``ecandidat.prepared``): the candidate's application page reads it for every
+# published preselection or refusal. One row at most (one-to-one).
+_decision_detail = Prepared(
+    lambda candidature_id: DecisionDetail.objects.filter(
+        candidature_id=candidature_id
+    ).select_related("reason")
+)
+
+
 def decision_detail_of(candidature) -> DecisionDetail | None:
-    return DecisionDetail.objects.filter(candidature=candidature).select_related("reason").first()
+    return next(iter(_decision_detail(candidature_id=candidature.pk)), None)
 
 
 def _when(moment) -> str:

@@ -46,3 +46,18 @@ def test_the_page_written_in_python_is_the_templates(
             assert 'id="history"' in drawn[True]
             if hostile:
                 assert "Historique" not in drawn[True] and "History l'<&>\"" in drawn[True]
+
+
+# user, dossier, application, history, requirements, pieces; the decision's details for a
+# preselection or a refusal, the waiting list's size for a waitlisted application.
+QUERIES = {"preselected": 7, "unfavourable": 7, "waitlisted": 7}
+
+
+def test_each_stage_costs_its_queries(client, candidate, django_assert_num_queries):  # noqa: F811
+    user, applications = candidate
+    client.force_login(user)
+    for name, url in _pages(applications):
+        if name == "dashboard":
+            continue
+        with django_assert_num_queries(QUERIES.get(name, 6)):
+            assert client.get(url).status_code == 200
