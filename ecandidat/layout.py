@@ -24,13 +24,17 @@ arguments, reversed once per process (and script prefix): the menus' links, each
 costs a ``reverse()`` per page otherwise. Emptied with the memo.
 """
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django import template
 from django.core.signals import setting_changed
 from django.template.loader_tags import BlockNode
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, pgettext
 
 register = template.Library()
+T = TypeVar("T")
 
 _MEMO: dict[tuple, str] = {}
 _URLS: dict[tuple, str] = {}
@@ -38,9 +42,14 @@ MEMO_LIMIT = 256  # far above parts × languages: a key that varies unexpectedly
 memo_enabled = True
 
 
+_PER_LANGUAGE: list[dict] = []
+
+
 def memo_clear(**kwargs) -> None:
     _MEMO.clear()
     _URLS.clear()
+    for kept in _PER_LANGUAGE:
+        kept.clear()
 
 
 setting_changed.connect(memo_clear, dispatch_uid="ecandidat.layout.memo_clear")
@@ -99,3 +108,46 @@ def fixed_reverse(name: str) -> str:
 @register.simple_tag
 def fixed_url(name: str) -> str:
     return fixed_reverse(name)
+
+
+def _per_language(build: Callable[[], T]) -> Callable[[], T]:
+    """``get()`` is ``build()``, called once per process and active language; emptied with the
+    memo, and called every time while ``memo_enabled`` is off."""
+    kept: dict[str | None, T] = {}
+    _PER_LANGUAGE.append(kept)
+
+    def get() -> T:
+        if not memo_enabled:
+            return build()
+        language = get_language()
+        value = kept.get(language)
+        if value is None:
+            value = kept[language] = build()
+        return value
+
+    return get
+
+
+_translations = _per_language(dict)
+
+
+def gettext_kept(message: str) -> str:
+    """``gettext(message)``, looked up once per process and language: for HTML written in
+    Python, which asks for the same few dozen words on every page (``{% memo %}``'s
+    counterpart there; a ``gettext`` goes through the active translation and its catalogues
+    each time). The catalogues do not change while the process runs."""
+    kept = _translations()
+    text = kept.get(message)
+    if text is None:
+        text = kept[message] = gettext(message)
+    return text
+
+
+def pgettext_kept(context: str, message: str) -> str:
+    """``pgettext(context, message)``, as ``gettext_kept``."""
+    kept = _translations()
+    key = (context, message)
+    text = kept.get(key)
+    if text is None:
+        text = kept[key] = pgettext(context, message)
+    return text

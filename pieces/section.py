@@ -11,7 +11,10 @@ from html import escape
 
 from django.template.defaultfilters import filesizeformat
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, pgettext
+
+# Named as Django's, which makemessages looks for.
+from ecandidat.layout import gettext_kept as gettext
+from ecandidat.layout import pgettext_kept as pgettext
 
 from .models import PieceStatus
 

@@ -184,3 +184,23 @@ def test_a_typed_score_on_the_reviewer_list_is_not_kept(client, people):
         assert response.status_code == 200
         assert f'value="{score}"' in response.content.decode()
     assert not [key for key in layout._MEMO if key[0] == "reviewer-filters"]
+
+
+def test_kept_translations_are_gettexts_per_language(monkeypatch):
+    from django.utils import translation
+
+    layout.memo_clear()
+    with translation.override("fr"):
+        assert layout.gettext_kept("History") == "Historique"
+        assert layout.pgettext_kept("piece", "Add") == translation.pgettext("piece", "Add")
+    with translation.override("en"):
+        assert layout.gettext_kept("History") == "History"
+    # Kept: a catalogue changed under a running process is not seen until the memo empties.
+    monkeypatch.setattr(translation._trans, "gettext", lambda message: f"«{message}»")
+    with translation.override("en"):
+        assert layout.gettext_kept("History") == "History"
+        layout.memo_clear()
+        assert layout.gettext_kept("History") == "«History»"
+        monkeypatch.setattr(layout, "memo_enabled", False)
+        monkeypatch.setattr(translation._trans, "gettext", lambda message: f"[{message}]")
+        assert layout.gettext_kept("History") == "[History]"
