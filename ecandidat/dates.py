@@ -29,6 +29,9 @@ _SPECIFIERS = {
 }
 
 
+_MONTH_PARTS = {_SPECIFIERS["F"]: "F", _SPECIFIERS["M"]: "M"}
+
+
 @functools.cache
 def _compiled(format_string: str) -> tuple | None:
     """The format as literal strings and specifier functions, or None if it needs Django."""
@@ -56,8 +59,18 @@ def local_date(value, arg=None) -> str:
 
 def date_formatter(format_string: str):
     """``fmt(value)`` is ``dateformat.format(value, format_string)`` (a format string, not a
-    setting's name), the format split once: for rows that each show a date."""
+    setting's name), the format split once and the month names translated once, in the
+    language active when it is made: for the rows of one page that each show a date."""
     parts = _compiled(str(format_string))
+    if parts is not None:
+        months = {"F": [""] + [str(MONTHS[n]) for n in range(1, 13)]}
+        months["M"] = [""] + [str(MONTHS_3[n]).title() for n in range(1, 13)]
+        parts = tuple(
+            (lambda v, names=months[key]: names[v.month])
+            if (key := _MONTH_PARTS.get(part))
+            else part
+            for part in parts
+        )
 
     def fmt(value) -> str:
         if parts is None or type(value) is not datetime.datetime:

@@ -35,10 +35,18 @@ def has_totp(user) -> bool:
 
 
 def backoffice_user(user) -> bool:
-    """May ``user`` pass any staff door at all?"""
-    if user is None or not user.is_authenticated or not user.is_active or not user.is_staff:
+    """May ``user`` pass any staff door at all? (Asked some 40 times by an admin page, once
+    per ModelAdmin's permission: the answer is cached on the user with the TOTP one, keyed by
+    the flags it reads.)"""
+    if user is None or not user.is_authenticated:
         return False
-    return not settings.STAFF_MFA_REQUIRED or has_totp(user)
+    flags = (user.is_active, user.is_staff, settings.STAFF_MFA_REQUIRED)
+    known = getattr(user, "_ecandidat_backoffice", None)
+    if known is not None and known[0] == flags:
+        return known[1]
+    answer = flags[0] and flags[1] and (not flags[2] or has_totp(user))
+    user._ecandidat_backoffice = (flags, answer)
+    return answer
 
 
 def reviewer_user(user) -> bool:

@@ -275,12 +275,7 @@ def test_changelist_rows_are_the_ones_django_renders(staff_client, monkeypatch, 
     (candidatures.changelist), the scoped filters' choices are read and linked more cheaply
     (ecandidat.scoping): the page, links with the preserved filters included, must be byte for
     byte the one Django's ChangeList, items_for_result and RelatedFieldListFilter render."""
-    from django.contrib import admin as django_admin
-    from django.contrib.admin.views.main import ChangeList
-
-    from candidatures.admin import CandidatureAdmin
     from candidatures.changelist import LeanChangeList
-    from ecandidat.scoping import ScopedRelatedFilter
 
     hostile = "<b>Ürsül & \"Co\" 'x'</b>"
     centre = CentreFactory()
@@ -301,16 +296,9 @@ def test_changelist_rows_are_the_ones_django_renders(staff_client, monkeypatch, 
     assert type(response.context["cl"]) is LeanChangeList
     assert response.context["cl"].lean
     ours = response.content.decode()
-    monkeypatch.setattr(CandidatureAdmin, "get_changelist", lambda self, request: ChangeList)
-    monkeypatch.setattr(ScopedRelatedFilter, "choices", django_admin.RelatedFieldListFilter.choices)
-    monkeypatch.setattr(ScopedRelatedFilter, "template", "admin/filter.html")
-    monkeypatch.setattr(
-        ScopedRelatedFilter,
-        "field_choices",
-        lambda self, field, request, model_admin: [
-            (obj.pk, str(obj)) for obj in field.related_model.objects.for_staff(request.user)
-        ],
-    )
+    from tests.candidatures.changelist_reference import use_djangos_changelist
+
+    use_djangos_changelist(monkeypatch)
     django = staff_client.get(CHANGELIST, params, **headers).content.decode()
     assert _masked(ours) == _masked(django)
     assert "_changelist_filters" in ours or not params
