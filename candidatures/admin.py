@@ -3,6 +3,8 @@ edited here; applications are read-only and change only through the workflow and
 back-office services (``candidatures.services``), from the application page or the list's
 bulk actions (run by a task)."""
 
+import functools
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -302,6 +304,23 @@ extra_actions_hook = Hook(
 )
 
 
+@functools.cache
+def _refused_count():
+    """The refused documents of each application, counted by a subquery per row shown, not
+    by a GROUP BY over every application and piece of the campaign (the list's cost grew
+    with the data). "pieces" is the documents app's relation (reached by its name, not
+    imported). Built once per process: ``annotate()`` resolves a copy of it each time."""
+    pieces = Candidature.pieces.rel.related_model
+    refused = (
+        pieces.objects.filter(candidature=OuterRef("pk"), status="refused")
+        .order_by()
+        .values("candidature")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(refused), 0)
+
+
 @admin.register(Candidature)
 class CandidatureAdmin(StaffScopedAdmin, admin.ModelAdmin):
     list_display = [
@@ -342,22 +361,11 @@ class CandidatureAdmin(StaffScopedAdmin, admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        # "pieces" is the documents app's relation (reached by its name, not imported). The
-        # refused documents are counted by a subquery per row shown, not by a GROUP BY over
-        # every application and piece of the campaign (the list's cost grew with the data).
-        pieces = Candidature.pieces.rel.related_model
-        refused = (
-            pieces.objects.filter(candidature=OuterRef("pk"), status="refused")
-            .order_by()
-            .values("candidature")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
         return (
             super()
             .get_queryset(request)
             .select_related("dossier__user", "programme__centre")
-            .annotate(refused_count=Coalesce(Subquery(refused), 0))
+            .annotate(refused_count=_refused_count())
         )
 
     @admin.display(description=_("candidate number"), ordering="dossier__number")

@@ -1,16 +1,19 @@
 """The staff admin: one sign-in page for everybody (allauth's, with its rate limits and TOTP),
 and in production no admin page for a staff member who has not set up a TOTP authenticator."""
 
+import functools
 from urllib.parse import urlencode
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.signals import setting_changed
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.decorators import method_decorator
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -63,7 +66,7 @@ class EcandidatAdminSite(admin.AdminSite):
                 "model": model,
                 # A string, not Django's lazy one: sorting compared (so translated and
                 # capitalised) lazy names some 200 times per request.
-                "name": capfirst(str(model._meta.verbose_name_plural)),
+                "name": _model_name(model, get_language()),
                 "object_name": model._meta.object_name,
                 "perms": perms,
                 "admin_url": None,
@@ -78,7 +81,7 @@ class EcandidatAdminSite(admin.AdminSite):
                 app_dict[app_label]["models"].append(model_dict)
             else:
                 app_dict[app_label] = {
-                    "name": str(apps.get_app_config(app_label).verbose_name),
+                    "name": _app_name(app_label, get_language()),
                     "app_label": app_label,
                     "app_url": urls("app_list", app_label),
                     "has_module_perms": has_module_perms,
@@ -113,3 +116,23 @@ class EcandidatAdminSite(admin.AdminSite):
 
 # The admin's URLs by (URLconf, script prefix, site) then (view, app label): a few hundred.
 _ADMIN_URLS: dict = {}
+
+
+# The sidebar's names in each language: translated and capitalised once per process (35
+# models; the catalogues do not change while it runs). Cleared with the settings (tests).
+@functools.cache
+def _model_name(model, language) -> str:
+    return capfirst(str(model._meta.verbose_name_plural))
+
+
+@functools.cache
+def _app_name(app_label, language) -> str:
+    return str(apps.get_app_config(app_label).verbose_name)
+
+
+def _names_clear(**kwargs) -> None:
+    _model_name.cache_clear()
+    _app_name.cache_clear()
+
+
+setting_changed.connect(_names_clear, dispatch_uid="ecandidat.admin_site.names_clear")

@@ -29,7 +29,13 @@ _SPECIFIERS = {
 }
 
 
-_MONTH_PARTS = {_SPECIFIERS["F"]: "F", _SPECIFIERS["M"]: "M"}
+_MONTH_PARTS = {_SPECIFIERS["F"], _SPECIFIERS["M"]}
+
+
+def _month_names(part):
+    """The month-name specifier ``part`` (full or short), the twelve names translated now."""
+    shown = [""] + [part(datetime.datetime(2000, month, 1)) for month in range(1, 13)]
+    return lambda v: shown[v.month]
 
 
 @functools.cache
@@ -63,14 +69,7 @@ def date_formatter(format_string: str):
     language active when it is made: for the rows of one page that each show a date."""
     parts = _compiled(str(format_string))
     if parts is not None:
-        months = {"F": [""] + [str(MONTHS[n]) for n in range(1, 13)]}
-        months["M"] = [""] + [str(MONTHS_3[n]).title() for n in range(1, 13)]
-        parts = tuple(
-            (lambda v, names=months[key]: names[v.month])
-            if (key := _MONTH_PARTS.get(part))
-            else part
-            for part in parts
-        )
+        parts = tuple(_month_names(part) if part in _MONTH_PARTS else part for part in parts)
 
     def fmt(value) -> str:
         if parts is None or type(value) is not datetime.datetime:

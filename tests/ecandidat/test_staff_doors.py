@@ -203,3 +203,23 @@ def test_the_walk_sees_a_leak_when_there_is_one(client, their_centre):
     leaked_urls = {url for _m, url, _s, _f in leaks}
     assert reverse("admin:candidatures_candidature_change", args=[candidature.pk]) in leaked_urls
     assert reverse("pieces:download", args=[piece.pk]) not in leaked_urls  # a PDF, no marker
+
+
+def test_the_staff_door_answer_follows_the_account_within_a_request(settings):
+    """``backoffice_user`` keeps its answer on the user (an admin page asks it ~40 times),
+    keyed by what it reads: an account made inactive, no longer staff, or the TOTP rule
+    turned on is answered again, not from the kept answer."""
+    from ecandidat.scoping import backoffice_user
+
+    settings.STAFF_MFA_REQUIRED = False
+    user = centre_staff(CentreFactory(), totp=False)
+    assert backoffice_user(user)
+    user.is_active = False
+    assert not backoffice_user(user)
+    user.is_active = True
+    assert backoffice_user(user)
+    user.is_staff = False
+    assert not backoffice_user(user)
+    user.is_staff = True
+    settings.STAFF_MFA_REQUIRED = True
+    assert not backoffice_user(user)
