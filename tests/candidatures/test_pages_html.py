@@ -58,17 +58,19 @@ def _at(days, hours=0):
 
 def _programme(centre, n, **fields):
     return ProgrammeFactory(
-        campaign=CampaignFactory(),
-        centre=centre,
-        code=f"M{n:02d}",
-        title=f"Master « Lettres & langues » n°{n}",
-        opens_at=_at(-10),
-        closes_at=_at(5, 3),
-        return_deadline=_at(12, 5),
-        jury_at=_at(20),
-        publication_at=_at(30, 2),
-        confirmation_deadline=_at(40, 4),
-        **fields,
+        **{
+            "campaign": CampaignFactory(),
+            "centre": centre,
+            "code": f"M{n:02d}",
+            "title": f"Master « Lettres & langues » n°{n}",
+            "opens_at": _at(-10),
+            "closes_at": _at(5, 3),
+            "return_deadline": _at(12, 5),
+            "jury_at": _at(20),
+            "publication_at": _at(30, 2),
+            "confirmation_deadline": _at(40, 4),
+            **fields,
+        }
     )
 
 
@@ -182,3 +184,45 @@ def test_the_pages_render_the_reference_html(client, candidate, language):
             # Compared with runs of blanks as one: the same for a browser (no <pre> here), and
             # the templates' layout is djlint's.
             assert _collapsed(html) == _collapsed(path.read_text()), f"{path.name} differs"
+
+
+def _layout_pages(user, applications):
+    """The other candidate pages the bench measures, and the home and offer signed out and as
+    staff: their HTML is the layout's as much as their own."""
+    centre = CentreFactory(name="IUT « Sud » & <Nord>")
+    _programme(centre, 90, opens_at=_at(3))  # not open yet
+    _programme(centre, 91, opens_at=_at(-20), closes_at=_at(-1))  # closed
+    sparse = DossierFactory(user=UserFactory(first_name="", last_name="", email="s@example.org"))
+    staff = UserFactory(staff=True, email="agent@example.org")
+    for who, person in (("candidate", user), ("sparse", sparse.user), ("staff", staff)):
+        yield who, person, "home", reverse("home")
+        yield who, person, "offer", reverse("candidatures:offer")
+    yield "candidate", user, "dossier", reverse("dossiers:overview")
+    yield "sparse", sparse.user, "dossier", reverse("dossiers:overview")
+    yield "anonymous", None, "home", reverse("home")
+    yield "anonymous", None, "offer", reverse("candidatures:offer")
+    yield "candidate", user, "offer-search", reverse("candidatures:offer") + "?q=Lettres"
+    # Staff sent home with a message: the layout's messages.
+    yield "staff", staff, "home-message", reverse("candidatures:dashboard")
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_layout_pages_render_the_reference_html(client, candidate, language):
+    """Home, offer and dossier overview as the code before the layout's speed work wrote them
+    (``golden/layout-*``): byte for byte once ids and tokens are blanked out."""
+    user, applications = candidate
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+    write = os.environ.get("ECANDIDAT_WRITE_GOLDEN") == "1"
+    with time_machine.travel(NOW + datetime.timedelta(hours=1), tick=False):
+        for who, person, name, url in _layout_pages(user, applications):
+            client.logout()
+            if person is not None:
+                client.force_login(person)
+            response = client.get(url, follow=name.endswith("-message"))
+            assert response.status_code == 200, (who, name, response.status_code)
+            html = _normalised(response.content.decode())
+            path = GOLDEN / f"layout-{name}.{who}.{language}.html"
+            if write:
+                path.write_text(html)
+                continue
+            assert html == path.read_text(), f"{path.name} differs"
