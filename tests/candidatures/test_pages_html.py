@@ -192,7 +192,11 @@ def _layout_pages(user, applications):
     centre = CentreFactory(name="IUT « Sud » & <Nord>")
     _programme(centre, 90, opens_at=_at(3))  # not open yet
     _programme(centre, 91, opens_at=_at(-20), closes_at=_at(-1))  # closed
-    sparse = DossierFactory(user=UserFactory(first_name="", last_name="", email="s@example.org"))
+    sparse = DossierFactory(
+        user=UserFactory(
+            first_name="", last_name="", email="s@example.org", candidate_number="SPARSE01"
+        )
+    )
     staff = UserFactory(staff=True, email="agent@example.org")
     for who, person in (("candidate", user), ("sparse", sparse.user), ("staff", staff)):
         yield who, person, "home", reverse("home")
