@@ -197,7 +197,7 @@ def _layout_pages(user, applications):
             first_name="", last_name="", email="s@example.org", candidate_number="SPARSE01"
         )
     )
-    staff = UserFactory(staff=True, email="agent@example.org")
+    staff = UserFactory(staff=True, email="agent@example.org", first_name="Agnès", last_name="Ré")
     for who, person in (("candidate", user), ("sparse", sparse.user), ("staff", staff)):
         yield who, person, "home", reverse("home")
         yield who, person, "offer", reverse("candidatures:offer")
