@@ -131,6 +131,8 @@ TEMPLATES = [
             # {% memo %}: the layout's fixed parts rendered once per process (ecandidat/layout.py);
             # the admin's app list written in Python (templates/admin/app_list.html).
             "libraries": {"layout": "ecandidat.layout", "ecandidat_admin": "ecandidat.admin_tags"},
+            # {% extends %} listing the root template's blocks once (ecandidat/templating.py).
+            "builtins": ["ecandidat.templating"],
         },
     },
 ]
