@@ -26,12 +26,13 @@ from datetime import datetime
 
 from django.core.cache import cache
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
+
+from ecandidat.reversing import url_maker
 
 from . import selectors
 
@@ -69,12 +70,13 @@ class Listing:
         chunks = self.chunks
         out = [chunks[0]]
         see = gettext("See my application") if applied else ""
+        detail_url = url_maker("candidatures:detail") if applied else None
         for index, (programme_pk, default) in enumerate(self.slots, start=1):
             candidature_pk = applied.get(programme_pk)
             if candidature_pk is None:
                 out.append(default)
             else:
-                url = reverse("candidatures:detail", args=[candidature_pk])
+                url = detail_url(candidature_pk)
                 out.append(format_html('\n<a class="fr-link" href="{}">{}</a>\n', url, see))
             out.append(chunks[index])
         return mark_safe("".join(out))  # noqa: S308 (our own template's output, escaped)

@@ -41,8 +41,30 @@ def waitlist_position(candidature) -> dict:
     return {"rank": candidature.waitlist_rank, "size": size}
 
 
+# Compiled once (``ecandidat.prepared``): the offer reads both on every request.
+_active_campaign = Prepared(lambda: Campaign.objects.filter(is_active=True).order_by("pk")[:1])
+_applied_in_campaign = Prepared(
+    lambda user_id, campaign_id: (
+        Candidature.objects.filter(dossier__user_id=user_id, programme__campaign_id=campaign_id)
+        .only("pk", "programme_id")
+        .order_by("-created_at", "-pk")
+    )
+)
+
+
 def active_campaign():
-    return Campaign.objects.filter(is_active=True).first()
+    """``Campaign.objects.filter(is_active=True).first()``."""
+    found = _active_campaign()
+    return found[0] if found else None
+
+
+def applied_programmes(user, campaign) -> dict[int, int]:
+    """Programme pk -> application pk, for the candidate's applications in the campaign (one
+    per programme: a constraint of the table)."""
+    return {
+        candidature.programme_id: candidature.pk
+        for candidature in _applied_in_campaign(user_id=user.pk, campaign_id=campaign.pk)
+    }
 
 
 def offer_by_centre(*, campaign, query: str = "") -> list[tuple]:

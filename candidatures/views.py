@@ -45,11 +45,7 @@ def offer(request):
         drawn = offer_listing(campaign=campaign, query=query, now=timezone.now())
         applied = {}
         if not drawn.empty and request.user.is_authenticated and not request.user.is_staff:
-            applied = dict(
-                selectors.candidatures_of(request.user)
-                .filter(programme__campaign=campaign)
-                .values_list("programme_id", "pk")
-            )
+            applied = selectors.applied_programmes(request.user, campaign)
         html = "" if drawn.empty else drawn.html(applied)
     return render(
         request,

@@ -310,3 +310,27 @@ def test_the_period_reads_as_the_template_wrote_it(client, campaign, language, s
         expected = old.render(Context({"programme": programme}))
     html = page(Client(HTTP_ACCEPT_LANGUAGE=language))
     assert f"<td>{expected}</td>" in row(html, "Master Histoire")
+
+
+def test_the_compiled_reads_answer_as_the_orm(campaign):
+    """The offer's two reads (``ecandidat.prepared``): the active campaign, and the
+    candidate's applications of that campaign (a cancelled one too), none of another campaign
+    or person."""
+    from candidatures import selectors
+
+    assert selectors.active_campaign() == Campaign.objects.filter(is_active=True).first()
+    dossier = DossierFactory()
+    programme = ProgrammeFactory(campaign=campaign)
+    first = CandidatureFactory(dossier=dossier, programme=programme, cancelled=True)
+    other = CandidatureFactory(dossier=dossier, programme__campaign=campaign)
+    CandidatureFactory(dossier=dossier, programme__campaign=CampaignFactory(archived=True))
+    CandidatureFactory(programme=programme)  # someone else's
+    expected = dict(
+        selectors.candidatures_of(dossier.user)
+        .filter(programme__campaign=campaign)
+        .values_list("programme_id", "pk")
+    )
+    assert selectors.applied_programmes(dossier.user, campaign) == expected
+    assert expected == {programme.pk: first.pk, other.programme_id: other.pk}
+    Campaign.objects.update(is_active=False)
+    assert selectors.active_campaign() is None
