@@ -11,7 +11,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from ecandidat.prepared import Prepared
+
 from .forms import ResendActivationForm
+from .models import User
 from .services import (
     ActivationExpired,
     AlreadyActivated,
@@ -22,10 +25,25 @@ from .services import (
 ACTIVATION_KEY_RE = re.compile(r"^[a-z0-9]{64}$")
 
 
+def _a_membership(user_id):
+    # ``user.commission_memberships.exists()``, compiled once (ecandidat.prepared): the home
+    # asks it of every signed-in visitor. Through the reverse relation: nothing of the
+    # commissions app is imported here.
+    relation = User._meta.get_field("commission_memberships")
+    return (
+        relation.related_model._default_manager.filter(**{relation.field.attname: user_id})
+        .only("pk")
+        .order_by()[:1]
+    )
+
+
+_membership_of = Prepared(_a_membership)
+
+
 @login_not_required
 def home(request):
     user = request.user
-    reviewer = user.is_authenticated and user.commission_memberships.exists()
+    reviewer = user.is_authenticated and bool(_membership_of(user_id=user.pk))
     if reviewer and not user.is_staff and not hasattr(user, "dossier"):
         # A commission member who is not a candidate (the sign-in lands here): their place is
         # the applications they examine, not a candidate's home.
