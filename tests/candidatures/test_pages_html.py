@@ -230,3 +230,28 @@ def test_the_layout_pages_render_the_reference_html(client, candidate, language)
                 path.write_text(html)
                 continue
             assert html == path.read_text(), f"{path.name} differs"
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_dashboard_rows_written_in_python_are_the_templates(candidate, language):
+    """``{% dashboard_rows %}`` against the loop it replaces (``_dashboard_rows.html``), byte
+    for byte, for a row at every stage (deadlines, missing sections and documents, escaping)."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from candidatures import selectors
+    from candidatures.templatetags.applications import dashboard_rows
+    from candidatures.views import _rows
+
+    user, _applications = candidate
+    with (
+        time_machine.travel(NOW + datetime.timedelta(hours=1), tick=False),
+        translation.override(language),
+    ):
+        rows = _rows(user, user.dossier, selectors.applications_of(user.dossier))
+        assert {len(row["missing_items"]) > 0 for row in rows} == {True, False}
+        assert {row["deadline"] is None for row in rows} == {True, False}
+        # The file's own last newline is not the loop's.
+        reference = render_to_string("candidatures/_dashboard_rows.html", {"rows": rows})
+        assert dashboard_rows(rows) == reference.removesuffix("\n")
+        assert dashboard_rows([]) == ""
