@@ -1,19 +1,21 @@
 """Reads on pieces: what a programme asks for, what an application still lacks, and which
 pieces a user may download."""
 
+import functools
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from candidatures.models import Event
+from candidatures.models import Candidature, Event
 from candidatures.workflow import Stage, candidate_may_change, stage_of
 from dossiers.models import Section
 from dossiers.selectors import missing_sections
 from ecandidat.prepared import Prepared
 from ecandidat.reversing import url_maker
 
-from .models import Piece, PieceStatus, RequiredPiece
+from .models import Piece, PieceStatus, PieceType, RequiredPiece
 
 # A mandatory piece is in when sent (or already validated by staff); a conditional one also
 # when "not concerned".
@@ -33,22 +35,90 @@ def _requirements(programme_ids, centre_ids):
 
 # Compiled once (``ecandidat.prepared``): every application page and upload reads them.
 _requirements_of = Prepared(_requirements)
-# This application's pieces and the candidate's shared ones sent elsewhere (the most recent
-# first), which a draft may reuse. The dossier filter comes first, outside the OR, so
-# PostgreSQL walks this candidate's rows by index instead of every piece.
-_pieces_and_shared = Prepared(
-    lambda dossier_id, candidature_id: (
-        Piece.objects.filter(candidature__dossier_id=dossier_id)
-        .filter(
-            Q(candidature_id=candidature_id)
-            | Q(piece_type__shared=True, status=PieceStatus.UPLOADED)
-        )
-        .order_by("-uploaded_at", "-pk")
-    )
-)
 _pieces_of = Prepared(
     lambda candidature_ids: Piece.objects.filter(candidature_id__in=candidature_ids)
 )
+
+
+@functools.cache
+def _page_sql() -> tuple[str, list, list, list]:
+    """The application page's requirements with their piece type and, for each, this
+    application's piece and the candidate's sent copies of a shared one elsewhere (the most
+    recent first), which a draft may reuse: two queries before, one statement written once
+    per process now. The pieces are reached through the dossier's applications, per
+    requirement (``LATERAL``): an index walk over this candidate's rows, never every piece
+    of a type."""
+    tables = [model._meta.db_table for model in (RequiredPiece, PieceType, Piece, Candidature)]
+    requirement, kind, piece, application = tables
+    models = (RequiredPiece, PieceType, Piece)
+    fields = [list(model._meta.concrete_fields) for model in models]
+    columns = ", ".join(
+        f'"{alias}"."{f.column}"' for alias, group in zip("rtp", fields, strict=True) for f in group
+    )
+    piece_columns = ", ".join(f'"{piece}"."{f.column}"' for f in fields[2])
+    sql = (
+        f'SELECT {columns} FROM "{requirement}" r '  # noqa: S608 (names from the models)
+        f'INNER JOIN "{kind}" t ON t."id" = r."piece_type_id" '
+        f'LEFT JOIN LATERAL (SELECT {piece_columns} FROM "{piece}" '
+        f'INNER JOIN "{application}" ON "{application}"."id" = "{piece}"."candidature_id" '
+        f'WHERE "{application}"."dossier_id" = %s AND "{piece}"."piece_type_id" = r."piece_type_id" '
+        f'AND ("{piece}"."candidature_id" = %s OR (t."shared" AND "{piece}"."status" = %s))'
+        ") p ON TRUE "
+        'WHERE r."programme_id" = %s OR r."centre_id" = %s '
+        'ORDER BY t."order", t."id", r."centre_id", p."uploaded_at" DESC, p."id" DESC'
+    )
+    return sql, *fields
+
+
+def _page_rows(candidature) -> tuple[list[RequiredPiece], dict, dict]:
+    """(requirements as ``required_pieces`` gives them, this application's pieces by type,
+    the latest sent copy elsewhere of each shared type required) in one query."""
+    sql, *fields = _page_sql()
+    programme = candidature.programme
+    params = [
+        candidature.dossier_id,
+        candidature.pk,
+        PieceStatus.UPLOADED,
+        programme.pk,
+        programme.centre_id,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    names = [[f.attname for f in group] for group in fields]
+    ends = [len(fields[0]), len(fields[0]) + len(fields[1])]
+    requirements, types, pieces, shared = {}, {}, {}, {}
+
+    def instance(model, group, values):
+        return model.from_db(
+            connection.alias,
+            names[group],
+            [
+                f.from_db_value(v, None, connection) if hasattr(f, "from_db_value") else v
+                for f, v in zip(fields[group], values, strict=True)
+            ],
+        )
+
+    for row in rows:
+        requirement_pk = row[0]
+        if requirement_pk not in requirements:
+            requirement = instance(RequiredPiece, 0, row[: ends[0]])
+            type_pk = row[ends[0]]
+            if type_pk not in types:
+                types[type_pk] = instance(PieceType, 1, row[ends[0] : ends[1]])
+            _PIECE_TYPE.set_cached_value(requirement, types[type_pk])
+            requirements[requirement_pk] = requirement
+        if row[ends[1]] is None:
+            continue  # no piece for this requirement
+        piece = instance(Piece, 2, row[ends[1] :])
+        if piece.candidature_id == candidature.pk:
+            pieces.setdefault(piece.piece_type_id, piece)
+        else:
+            shared.setdefault(piece.piece_type_id, piece)
+    return _programme_first(requirements.values()), pieces, shared
+
+
+_PIECE_TYPE = RequiredPiece._meta.get_field("piece_type")
 
 
 def required_pieces(programme) -> list[RequiredPiece]:
@@ -150,21 +220,12 @@ def _row_urls(candidature, rows) -> None:
 
 
 def pieces_context(candidature, *, missing_sections_labels) -> dict:
-    """What the application page shows about documents and submitting (two queries)."""
+    """What the application page shows about documents and submitting (one query)."""
     stage = stage_of(candidature)
-    programme = candidature.programme
     open_ = candidate_may_change(candidature)
     draft = open_ and stage == Stage.DRAFT
     incomplete = open_ and stage == Stage.INCOMPLETE
-    requirements = required_pieces(programme)
-    pieces, shared = {}, {}
-    for piece in _pieces_and_shared(
-        dossier_id=candidature.dossier_id, candidature_id=candidature.pk
-    ):
-        if piece.candidature_id == candidature.pk:
-            pieces[piece.piece_type_id] = piece
-        else:
-            shared.setdefault(piece.piece_type_id, piece)
+    requirements, pieces, shared = _page_rows(candidature)
     rows = []
     for requirement in requirements:
         piece = pieces.get(requirement.piece_type_id)

@@ -48,9 +48,9 @@ def test_the_page_written_in_python_is_the_templates(
                 assert "Historique" not in drawn[True] and "History l'<&>\"" in drawn[True]
 
 
-# user, dossier, application, history, requirements, pieces; the decision's details for a
-# preselection or a refusal, the waiting list's size for a waitlisted application.
-QUERIES = {"preselected": 7, "unfavourable": 7, "waitlisted": 7}
+# user, dossier, application, history, the requirements with their documents; the decision's
+# details for a preselection or a refusal, the waiting list's size for a waitlisted one.
+QUERIES = {"preselected": 6, "unfavourable": 6, "waitlisted": 6}
 
 
 def test_each_stage_costs_its_queries(client, candidate, django_assert_num_queries):  # noqa: F811
@@ -59,5 +59,5 @@ def test_each_stage_costs_its_queries(client, candidate, django_assert_num_queri
     for name, url in _pages(applications):
         if name == "dashboard":
             continue
-        with django_assert_num_queries(QUERIES.get(name, 6)):
+        with django_assert_num_queries(QUERIES.get(name, 5)):
             assert client.get(url).status_code == 200

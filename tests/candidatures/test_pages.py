@@ -134,8 +134,8 @@ def test_application_page_query_count(client, campaign, candidate, django_assert
             to_state="draft",
             at=candidature.created_at,
         )
-    # user, application, dossier, history, requirements, pieces
-    with django_assert_num_queries(6):
+    # user, application, dossier, history, the requirements with their documents
+    with django_assert_num_queries(5):
         client.get(reverse("candidatures:detail", args=[candidature.pk]))
 
 

@@ -316,7 +316,7 @@ def test_application_page_with_ten_pieces_costs_few_queries(
     for piece_type in types[:7]:
         PieceFactory(candidature=candidature, piece_type=piece_type)
     client.force_login(candidature.dossier.user)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         page = detail(client, candidature)
     assert page.count('href="/pieces/') == 7
     assert all(t.label_fr in page for t in types)

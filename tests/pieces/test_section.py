@@ -5,6 +5,7 @@ form, refused with and without a reason, being checked, validated), and the sect
 (the submit button, what is missing, the deadline passed, no document asked), with names
 that need escaping, in French, English and a hostile catalogue (``drawn_language``)."""
 
+import datetime
 import re
 
 import pytest
@@ -133,3 +134,57 @@ def test_a_passed_deadline_and_no_document_are_drawn(client, pages, monkeypatch)
     assert "The return deadline has passed" in closed
     none = _render(client, pages[-1][2], "en", monkeypatch, written=True)
     assert "This programme asks for no document." in none
+
+
+def test_the_page_reads_in_one_query_what_two_read(django_assert_num_queries):
+    """``_page_rows`` against the two queries it replaces: a type asked by the programme and
+    its centre (the programme's row wins), shared copies sent with several other applications
+    (the latest is offered), a refused copy elsewhere (not offered), another candidate's copy
+    (never), this application's piece of a type no longer asked (not shown)."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from pieces.models import Piece
+    from pieces.selectors import _page_rows, required_pieces
+
+    dossier = DossierFactory(filled=True)
+    centre = CentreFactory()
+    identity = PieceTypeFactory(shared=True, order=1)
+    cv = PieceTypeFactory(order=2)
+    old = PieceTypeFactory(order=3)
+    programme = ProgrammeFactory(centre=centre)
+    RequiredPieceFactory(programme=programme, piece_type=identity, conditional=True)
+    RequiredPieceFactory(programme=None, centre=centre, piece_type=identity)
+    RequiredPieceFactory(programme=programme, piece_type=cv)
+    draft = CandidatureFactory(dossier=dossier, programme=programme)
+    PieceFactory(candidature=draft, piece_type=cv)
+    PieceFactory(candidature=draft, piece_type=old)
+    now = timezone.now()
+    for days, status in ((3, PieceStatus.UPLOADED), (1, PieceStatus.UPLOADED), (0, "refused")):
+        PieceFactory(
+            candidature=CandidatureFactory(dossier=dossier),
+            piece_type=identity,
+            status=status,
+            uploaded_at=now - datetime.timedelta(days=days),
+            original_name=f"{days}.pdf",
+        )
+    PieceFactory(piece_type=identity, uploaded_at=now)  # another candidate's
+    draft = type(draft).objects.select_related("programme").get(pk=draft.pk)
+
+    with django_assert_num_queries(1):
+        requirements, pieces, shared = _page_rows(draft)
+    expected = required_pieces(draft.programme)
+    assert [(r.pk, r.piece_type.label, r.is_conditional) for r in requirements] == [
+        (r.pk, r.piece_type.label, r.is_conditional) for r in expected
+    ]
+    assert requirements[0].is_conditional  # the programme's row
+    reference = Piece.objects.filter(candidature__dossier_id=dossier.pk).filter(
+        Q(candidature_id=draft.pk) | Q(piece_type__shared=True, status=PieceStatus.UPLOADED)
+    )
+    latest = {}
+    for piece in reference.order_by("-uploaded_at", "-pk"):
+        if piece.candidature_id != draft.pk:
+            latest.setdefault(piece.piece_type_id, piece)
+    assert {k: p.pk for k, p in shared.items()} == {identity.pk: latest[identity.pk].pk}
+    assert shared[identity.pk].original_name == "1.pdf"
+    assert {k: p.pk for k, p in pieces.items()} == {cv.pk: draft.pieces.get(piece_type=cv).pk}
