@@ -69,6 +69,19 @@ def test_bench_data_builds_a_campaign_the_pages_show(client, settings, tmp_path)
     page = client.get(reverse("candidatures:detail", args=[candidature.pk])).content.decode()
     assert candidature.programme.title in page
 
+    # The bench commission has given opinions on the applications it examines, and its
+    # members' list shows them.
+    from commissions.models import Commission, Opinion
+
+    commission = Commission.objects.get(name=bench_data.COMMISSION_NAME)
+    opinions = Opinion.objects.filter(candidature__programme__commissions=commission)
+    assert opinions.exists() and opinions.count() == Opinion.objects.count()
+    assert opinions.exclude(score=None).exists()
+    member = commission.memberships.first().user
+    client.force_login(member)
+    page = client.get(reverse("commissions:list")).content.decode()
+    assert "/20" in page and "avis" in page
+
     with pytest.raises(Exception, match="already holds bench data"):
         call_command(bench_data.Command(), candidates=1)
 

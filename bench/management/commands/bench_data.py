@@ -8,7 +8,10 @@ of 10 centres, 5 required pieces per application (2 shared ones asked by the cen
 programme) sent as small real PDF files (a shared piece is one stored file for all the
 candidate's applications, as the pieces app does), the audit trail of every application, the
 mails each of them got, and, on the quarter of the programmes whose jury has met, decisions,
-publications, waiting lists with ranks and answers.
+publications, waiting lists with ranks and answers. The bench commission (one centre's
+programmes, 8 members: ``bench_commission``) has given its opinions on the complete
+applications it examines, as a commission does before it meets: most have two to six
+opinions, some none yet, a few a comment without a score.
 
 Rows are written with COPY and explicit ids (then the sequences are moved past them): about a
 minute for 20,000 candidates on two cores. The data lives under its own campaign and email
@@ -41,6 +44,7 @@ from candidatures.models import (
     Status,
 )
 from candidatures.offer import offer_changed
+from commissions.models import Commission, CommissionMember, Opinion
 from dossiers.models import (
     Address,
     Baccalaureate,
@@ -77,6 +81,45 @@ PIECE_TYPES = [  # (French, English, shared)
 
 FIRST_NAMES = ["Camille", "Léa", "Karim", "Hugo", "Inès", "Jade", "Louis", "Yasmine", "Nathan"]
 LAST_NAMES = ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Benali", "Petit", "Durand"]
+COMMISSION_NAME = "Bench commission"
+COMMISSION_MEMBERS = 8
+COMMENTS = [
+    "Bon dossier, projet cohérent.",
+    "Résultats moyens en deuxième année.",
+    "Lettre de motivation convaincante.",
+    "À voir en entretien.",
+    "",
+    "",
+]
+
+
+def bench_commission(count: int = COMMISSION_MEMBERS):
+    """The commission the reviewer pages are measured with: one centre's programmes (the
+    centre of the first complete application not yet published) and ``count`` members with
+    a TOTP authenticator (reviewers need it in production). Made by bench_data, found again
+    by bench_targets. None when no application is complete."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    first = (
+        Candidature.objects.filter(status=Status.COMPLETE, decision_published_at__isnull=True)
+        .order_by("pk")
+        .select_related("programme")
+        .first()
+    )
+    if first is None:
+        return None, []
+    centre = first.programme.centre
+    commission, _ = Commission.objects.get_or_create(centre=centre, name=COMMISSION_NAME)
+    commission.programmes.set(Programme.objects.filter(centre=centre))
+    members = []
+    for n in range(count):
+        user = User.objects.filter(email=f"jury{n}@{BENCH_DOMAIN}").first()
+        if user is None:
+            user = User.objects.create_user(f"jury{n}@{BENCH_DOMAIN}", None)
+            TOTP.activate(user, generate_totp_secret())
+        CommissionMember.objects.get_or_create(commission=commission, user=user)
+        members.append(user)
+    return commission, members
 
 
 def tiny_pdf(text: str) -> bytes:
@@ -181,6 +224,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             offer = self._offer(programmes)
             counts.update(self._people(candidates, offer))
+            counts["opinion"] = self._opinions()
             offer_changed()  # bulk_create and COPY send no signal: the offer page follows
         elapsed = time.monotonic() - started
         summary = ", ".join(f"{n:,} {name}" for name, n in counts.items())
@@ -392,6 +436,34 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         return counts
+
+    def _opinions(self) -> int:
+        """The bench commission's opinions on the applications it examines (its members'
+        lists show averages, counts and their own scores, as on a real commission)."""
+        rnd = self.random
+        commission, members = bench_commission()
+        if commission is None:
+            return 0
+        table = Table(Opinion)
+        examined = Candidature.objects.filter(
+            status=Status.COMPLETE, programme__commissions=commission
+        ).order_by("pk")
+        for pk in examined.values_list("pk", flat=True):
+            if rnd.random() < 0.2:  # not read by anybody yet
+                continue
+            for author in rnd.sample(members, rnd.choice([1, 2, 2, 3, 4, 5, 6, 8])):
+                scored = rnd.random() < 0.9
+                table.add(
+                    candidature_id=pk,
+                    author_id=author.pk,
+                    score=rnd.randint(5, 19) if scored else None,
+                    comment=rnd.choice(COMMENTS) if scored else "Pièces à compléter.",
+                    updated_at=self.now - timedelta(minutes=rnd.randint(10, 60 * 24 * 10)),
+                )
+        count = table.write()
+        with connection.cursor() as cursor:
+            cursor.execute(f'ANALYZE "{Opinion._meta.db_table}"')
+        return count
 
     def _number(self, taken: set) -> str:
         while True:

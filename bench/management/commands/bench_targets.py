@@ -29,7 +29,7 @@ from accounts.models import User
 from candidatures.models import Candidature
 from ecandidat.middleware import LAST_SEEN, SIGNED_IN_AT
 
-from .bench_data import BENCH_DOMAIN, BENCH_PASSWORD
+from .bench_data import BENCH_DOMAIN, BENCH_PASSWORD, bench_commission
 
 PAGES = {  # name -> path, "{pk}" being one of the candidate's applications
     "bare floor": "/bench/floor/",
@@ -114,7 +114,7 @@ class Command(BaseCommand):
             targets[name] = lines
         for name, path in STAFF_PAGES.items():
             targets[name] = [f"{staff_session} {path}"]
-        reviewers = self._reviewers(rnd)
+        reviewers = self._reviewers()
         for name, path in REVIEWER_PAGES.items():
             if reviewers["sessions"]:
                 targets[name] = [f"{key} {path}" for key in reviewers["sessions"]]
@@ -174,34 +174,24 @@ class Command(BaseCommand):
         )
         self.stdout.write(json.dumps(self._queries(targets)))
 
-    def _reviewers(self, rnd, count: int = 8) -> dict:
-        """A commission examining one centre's programmes, ``count`` members with a TOTP
-        authenticator (reviewers need it in production) and real sessions, and the
-        applications they may decide (complete, decision not published)."""
-        from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    def _reviewers(self) -> dict:
+        """The bench commission's members (``bench_data.bench_commission``: made with its
+        opinions by bench_data) with real sessions, and the applications they may decide
+        (complete, decision not published)."""
+        from candidatures.models import Status
 
-        from candidatures.models import Programme, Status
-        from commissions.models import Commission, CommissionMember
-
-        complete = Candidature.objects.filter(
-            status=Status.COMPLETE, decision_published_at__isnull=True
-        )
-        first = complete.order_by("pk").select_related("programme").first()
-        if first is None:
+        commission, members = bench_commission()
+        if commission is None:
             return {"sessions": [], "applications": []}
-        centre = first.programme.centre
-        commission, _ = Commission.objects.get_or_create(centre=centre, name="Bench commission")
-        commission.programmes.set(Programme.objects.filter(centre=centre))
-        sessions = []
-        for n in range(count):
-            user = User.objects.filter(email=f"jury{n}@{BENCH_DOMAIN}").first()
-            if user is None:
-                user = User.objects.create_user(f"jury{n}@{BENCH_DOMAIN}", None)
-                TOTP.activate(user, generate_totp_secret())
-            CommissionMember.objects.get_or_create(commission=commission, user=user)
-            sessions.append(session_for(user))
+        sessions = [session_for(user) for user in members]
         applications = list(
-            complete.filter(programme__centre=centre).order_by("pk").values_list("pk", flat=True)
+            Candidature.objects.filter(
+                status=Status.COMPLETE,
+                decision_published_at__isnull=True,
+                programme__centre=commission.centre,
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)
         )
         return {"sessions": sessions, "applications": applications}
 
