@@ -27,12 +27,11 @@ from exports.services import NothingToExport, export_request
 from exports.views import serve as serve_export
 from pieces.views import PREVIEWABLE, serve_preview
 
-from . import selectors, services
+from . import rows, selectors, services
 from .forms import DecisionForm, FilterForm, OpinionForm
-from .models import CommissionMember, Opinion
-from .rows import rows_html
+from .models import Opinion
 
-PAGE_SIZE = 50
+PAGE_SIZE = selectors.PAGE_SIZE
 LIST_COLUMNS = (
     "status",
     "decision",
@@ -47,23 +46,27 @@ LIST_COLUMNS = (
 FILTER_NAMES = ("programme", "decision", "min_score", "without_my_opinion", "sort", "page")
 
 
-def reviewer_required(view):
+def reviewer_required(view=None, *, header=True):
     """Signed in, a member of a commission, with the TOTP the staff need when it is required;
-    anybody else gets 404 (the pages do not exist for them)."""
+    anybody else gets 404 (the pages do not exist for them). A page that draws the header
+    (``header``) gets the member's commissions (``request.commission_memberships``) and the
+    programmes they examine (``request.reviewer_programmes``) from one query; the others
+    only ask whether the user sits on a commission."""
+    if view is None:
+        return lambda view: reviewer_required(view, header=header)
 
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         user = request.user
-        # The header names the member's commissions: the same one query tells a member.
-        memberships = list(
-            CommissionMember.objects.filter(user=user)
-            .select_related("commission")
-            .order_by("commission__name")
-        )
+        if header:
+            memberships, programmes = selectors.reviewer_sittings(user)
+            request.commission_memberships = memberships
+            request.reviewer_programmes = programmes
+        else:
+            memberships = selectors.is_member(user)
         if not memberships:
             raise Http404
-        request.commission_memberships = memberships
         if not reviewer_user(user):
             messages.warning(
                 request, _("Set up two-factor authentication to open the commission's pages.")
@@ -94,14 +97,21 @@ def _back_to(pk, query: str):
 
 @reviewer_required
 def application_list(request):
-    programmes = list(selectors.reviewer_programmes(request.user))
+    programmes = request.reviewer_programmes
     form = _filter_form(request, programmes)
     filters = form.filters()
-    # Only the columns the rows show (and stage_of reads): the whole application, dossier,
-    # account and programme were a row's worth of dates to parse, 340 a page.
-    rows = selectors.reviewed_applications(request.user, filters).only(*LIST_COLUMNS)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = _query(request)
+    if rows.rows_written:
+        # The page's rows alone, ranked first and then read with their opinions
+        # (selectors.list_page), written in Python (commissions.rows).
+        page = selectors.list_page(request.user, filters, request.GET.get("page"))
+        listed, written = page.object_list, rows.rows_html(page.object_list, query)
+    else:
+        # The reference: only the columns the rows show (and stage_of reads), every row's
+        # opinions computed by the ORM's query, the template's own loop.
+        listed = selectors.reviewed_applications(request.user, filters).only(*LIST_COLUMNS)
+        page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+        listed, written = [(c, stage_of(c)) for c in page], []
     without_page = QueryDict(query, mutable=True)
     without_page.pop("page", None)
     return render(
@@ -120,9 +130,10 @@ def application_list(request):
                 tuple(tuple(request.GET.getlist(name)) for name in form.fields),
             ),
             "page": page,
-            "rows": [(c, stage_of(c)) for c in page],
-            # Written in Python, the template's own loop being the reference (commissions.rows).
-            "rows_html": rows_html(page, query),
+            # The template's loop (the reference) reads "rows"; "rows_html" holds them
+            # written, when there are any.
+            "rows": listed,
+            "rows_html": written,
             "query": query,
             "page_query": without_page.urlencode(),
             "presides": any(p.presided for p in programmes),
@@ -133,14 +144,19 @@ def application_list(request):
 
 def _bulk_decision_form() -> dict:
     """The selection's decision form, unbound, and what its HTML depends on besides the
-    language: the reasons offered (read here, in the one query the form's select made). The
-    template renders the fields once per language and list of reasons ({% memo %}): the 11
-    fields through the DSFR's widget templates were a third of the list's time."""
-    form = DecisionForm(bulk=True, auto_id="bulk_%s")
-    reason = form.fields["reason"]
-    reasons = tuple((r.pk, str(r)) for r in reason.queryset)
-    reason.choices = [("", reason.empty_label), *reasons]
-    return {"decision_form": form, "decision_reasons": reasons}
+    language: the reasons offered (the choices its select lists). The template renders the
+    fields once per language and list of reasons ({% memo %}): the 11 fields through the
+    DSFR's widget templates were a third of the list's time. The form itself is built only
+    when the memo draws them (the template calls ``decision_form``)."""
+    reasons = selectors.offered_reason_choices()
+
+    def decision_form():
+        form = DecisionForm(bulk=True, auto_id="bulk_%s")
+        reason = form.fields["reason"]
+        reason.choices = [("", reason.empty_label), *reasons]
+        return form
+
+    return {"decision_form": decision_form, "decision_reasons": reasons}
 
 
 def _reviewed(request, pk) -> Candidature:
@@ -156,7 +172,7 @@ def _reviewed(request, pk) -> Candidature:
 def application_detail(request, pk):
     candidature = _reviewed(request, pk)
     user = request.user
-    programmes = list(selectors.reviewer_programmes(user))
+    programmes = request.reviewer_programmes
     filters = _filter_form(request, programmes).filters()
     previous, following, position, total = selectors.neighbours(user, filters, candidature.pk)
     opinions = list(
@@ -220,7 +236,7 @@ def _posted_query(request) -> str:
     return QueryDict(request.POST.get("q", "")[:400]).urlencode()
 
 
-@reviewer_required
+@reviewer_required(header=False)
 @require_POST
 def opinion(request, pk):
     candidature = _reviewed(request, pk)
@@ -251,7 +267,7 @@ def _form_errors(request, form):
             messages.error(request, f"{label} : {error}" if label else error)
 
 
-@reviewer_required
+@reviewer_required(header=False)
 @require_POST
 def decide(request, pk):
     candidature = _reviewed(request, pk)
@@ -273,7 +289,7 @@ def decide(request, pk):
     return _back_to(candidature.pk, _posted_query(request))
 
 
-@reviewer_required
+@reviewer_required(header=False)
 @require_POST
 def publish_one(request, pk):
     candidature = _reviewed(request, pk)
@@ -294,7 +310,7 @@ def _selected(request) -> list[int]:
     return ids
 
 
-@reviewer_required
+@reviewer_required(header=False)
 @require_POST
 def bulk(request):
     """Decision or publication on the rows ticked in the list, done in the background."""
@@ -339,7 +355,7 @@ def bulk(request):
     return back
 
 
-@reviewer_required
+@reviewer_required(header=False)
 def piece(request, piece_pk):
     """A document of an application the member reviews, shown in the page (PDF and images)
     or else downloaded (``pieces.views.serve_preview``, the back office's preview too)."""
@@ -374,13 +390,13 @@ def _ask_export(request, candidatures, kind, columns=()):
     return redirect("commissions:exports")
 
 
-@reviewer_required
+@reviewer_required(header=False)
 @require_POST
 def export_table(request):
     """The list's rows (its filters, posted as ``q``) with opinions and decisions, as a table
     built in the background."""
     query = _posted_query(request)
-    programmes = list(selectors.reviewer_programmes(request.user))
+    programmes = selectors.reviewer_programmes(request.user)
     filters = FilterForm(QueryDict(query), programmes=programmes).filters()
     kind = request.POST.get("kind")
     if kind not in (Kind.CSV, Kind.XLSX):
@@ -393,7 +409,7 @@ def export_table(request):
     return redirect(f"{reverse('commissions:list')}?{query}" if query else "commissions:list")
 
 
-@reviewer_required
+@reviewer_required(header=False)
 @require_POST
 def export_dossier(request, pk):
     """One application's full dossier (its summary, then every document) as a PDF, built in
@@ -417,6 +433,6 @@ def exports(request):
     )
 
 
-@reviewer_required
+@reviewer_required(header=False)
 def export_download(request, pk):
     return serve_export(Export.objects.for_reviewer(request.user), pk)

@@ -21,7 +21,6 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-LIST_QUERIES = 5  # session, user, membership, programmes, count, page (see below)
 
 
 def page_of(client, **params):
@@ -41,8 +40,11 @@ def test_the_list_costs_the_same_queries_for_50_and_500_rows(
         opinion_save(actor=president, candidature=candidature, score=14, comment="Bon dossier")
         opinion_save(actor=member, candidature=candidature, score=11)
     client.force_login(member)
-    # session, user, "is a member", the programmes of the filter, the count, the page's rows.
-    with django_assert_num_queries(6):
+    # The user; the member's commissions with their programmes (the header, the filter);
+    # the page's rows with their opinions and the number of rows (selectors.list_page); the
+    # reasons of the selection's decision form. It was 6: the commissions, the programmes,
+    # the count and the rows each had their own.
+    with django_assert_num_queries(4):
         response = client.get(reverse("commissions:list"), {"sort": "-score"})
     page = response.content.decode()
     assert page.count('name="selected"') == 50
