@@ -427,7 +427,14 @@ class Candidature(models.Model):
         # The admin's list sorts on the ordering and then the id (newest first, 50 a page):
         # without this index PostgreSQL joined and sorted every application for each page
         # (25 ms at 28,500 applications, growing with them); with it, it reads 50 entries.
-        indexes = [models.Index(fields=["-created_at", "-id"], name="candidature_newest_first")]
+        # A reviewer's applications (for_reviewer: complete ones of the commission's
+        # programmes): without the status in the index, PostgreSQL read every application of
+        # those programmes to keep the complete ones (2,860 rows for 280 at 10×, half the
+        # reviewer list's buffers).
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="candidature_newest_first"),
+            models.Index(fields=["programme", "status"], name="candidature_programme_status"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["dossier", "programme"], name="candidature_once_per_programme"
