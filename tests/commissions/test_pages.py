@@ -22,7 +22,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-
 def page_of(client, **params):
     return client.get(reverse("commissions:list"), params).content.decode()
 
