@@ -11,9 +11,10 @@ from html import escape
 from django.template.defaultfilters import floatformat
 from django.utils import formats
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import ngettext
 
 from candidatures.models import Answer, Decision
+from ecandidat.layout import gettext_kept
 from ecandidat.reversing import url_around
 
 # Off: the list as it was, the reference the tests compare with (the ORM's query of every
@@ -89,12 +90,12 @@ def rows_html(candidatures, query: str) -> list[str]:
     head, tail = url_around("commissions:detail")
     tail += f"?{escape(query)}" if query else ""
     words = {
-        "select": gettext("Select %(name)s"),
-        "comment": gettext("comment"),
-        "none": gettext("No decision yet"),
-        "rank": gettext("rank %(rank)s"),
-        "published": gettext("Published"),
-        "unpublished": gettext("Not published"),
+        "select": gettext_kept("Select %(name)s"),
+        "comment": gettext_kept("comment"),
+        "none": gettext_kept("No decision yet"),
+        "rank": gettext_kept("rank %(rank)s"),
+        "published": gettext_kept("Published"),
+        "unpublished": gettext_kept("Not published"),
     }
     separator = formats.get_format("DECIMAL_SEPARATOR")
     counted = {}  # "(n opinions)" per n, for the page
