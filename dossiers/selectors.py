@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from ecandidat.prepared import Prepared
+
 from .models import (
     REQUIRABLE_SECTIONS,
     Dossier,
@@ -36,6 +38,20 @@ SINGLE_SECTION_RELATED = {
     Section.ADDRESS: ["commune"],
     Section.BACCALAUREATE: ["series", "mention"],
 }
+
+
+def _section_row(section: str) -> Prepared:
+    relation = Dossier._meta.get_field(SINGLE_SECTIONS[section])
+    return Prepared(
+        lambda dossier_id: relation.related_model.objects.select_related(
+            *SINGLE_SECTION_RELATED[section]
+        ).filter(dossier_id=dossier_id)
+    )
+
+
+# A section's row with what its page shows, the SQL written once per connection (its page is
+# the one a candidate opens most, and compiling the join cost more than running it).
+_SECTION_ROWS = {section: _section_row(section) for section in SINGLE_SECTIONS}
 
 
 @functools.cache
@@ -122,11 +138,8 @@ def section_object(dossier: Dossier, section: str):
     relation = Dossier._meta.get_field(name)
     if relation.is_cached(dossier):
         return relation.get_cached_value(dossier)
-    obj = (
-        relation.related_model.objects.select_related(*SINGLE_SECTION_RELATED[section])
-        .filter(dossier=dossier)
-        .first()
-    )
+    # One row at most: the relation is one-to-one.
+    obj = next(iter(_SECTION_ROWS[section](dossier_id=dossier.pk)), None)
     relation.set_cached_value(dossier, obj)
     return obj
 
