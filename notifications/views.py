@@ -8,17 +8,26 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 
 from .models import OutboxAttachment
-from .selectors import messages_for
+from .selectors import LIST_COLUMNS, first_messages, messages_for
 
 PAGE_SIZE = 20
 
 
 @login_required
 def message_list(request):
-    rows = messages_for(user=request.user).only(
-        "pk", "event", "subject", "status", "created_at", "sent_at"
-    )
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = messages_for(user=request.user).only(*LIST_COLUMNS)
+    paginator = Paginator(rows, PAGE_SIZE)
+    number = request.GET.get("page")
+    if number in (None, "", "1"):
+        # The first page, read with one row more: most candidates have fewer mails than a
+        # page holds, and then their number is known without counting them.
+        first = first_messages(user=request.user, limit=PAGE_SIZE + 1)
+        if len(first) <= PAGE_SIZE:
+            paginator.count = len(first)  # Paginator's cached_property, set beforehand
+        page = paginator.page(1)
+        page.object_list = first[:PAGE_SIZE]
+    else:
+        page = paginator.get_page(number)
     return render(request, "notifications/message_list.html", {"page": page})
 
 

@@ -36,7 +36,8 @@ def summary_rows(context, rows) -> str:
         if value == "":
             continue
         if from_records and badge is None:
-            badge = _BADGE.format(conditional_escape(gettext("from the student records")))
+            # As {% translate %}: the catalogue's text is not escaped.
+            badge = _BADGE.format(gettext("from the student records"))
         html.append(
             _ROW.format(
                 label=conditional_escape(capfirst(label)),
@@ -45,5 +46,5 @@ def summary_rows(context, rows) -> str:
                 badge=badge if from_records else "",
             )
         )
-    # Labels and values escaped above; the rest is constant.
+    # Labels and values escaped above; the rest is constant or the catalogue's.
     return mark_safe("".join(html))  # noqa: S308
