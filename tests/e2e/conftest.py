@@ -40,6 +40,11 @@ def page(browser, live_server):
     context = browser.new_context(locale="fr-FR", base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # Playwright asks the browser to intercept file choosers when the first listener is added,
+    # without waiting for the answer: a key pressed just after expect_file_chooser() could open
+    # the chooser before the interception was on, and the event never came (26 times in 200 in
+    # a loop here; CI failed on it once). A listener for the page's whole life keeps it on.
+    page.on("filechooser", lambda chooser: None)
     yield page
     context.close()
 
