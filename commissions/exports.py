@@ -5,7 +5,7 @@ each member who gave an opinion on one of the exported applications. Two queries
 header, two per chunk of rows; the exports app neutralises every value."""
 
 from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
@@ -13,15 +13,15 @@ from django.utils.translation import gettext as _
 from candidatures.models import Decision
 
 from .models import DecisionDetail, Opinion
+from .rows import tenth
 
 
 def _average(scores) -> float | str:
-    """To one decimal, half up, as the list shows it (``floatformat``): 12.25 is 12.3 (a
+    """To one decimal, half up, as the list shows it (``rows.tenth``): 12.25 is 12.3 (a
     number in the sheet: the exports write ints and floats as numbers)."""
     if not scores:
         return ""
-    average = Decimal(sum(scores)) / len(scores)
-    return float(average.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    return float(tenth(Decimal(sum(scores)) / len(scores)))
 
 
 def _name(user) -> str:

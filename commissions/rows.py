@@ -41,6 +41,12 @@ def _number(value) -> str:
 _TENTH = Decimal("0.1")
 
 
+def tenth(value) -> Decimal:
+    """An average score to one decimal, half up, from its text (a float's shortest repr, or a
+    Decimal): 12.25 is 12.3. The list shows it, the exports write it."""
+    return Decimal(str(value)).quantize(_TENTH, ROUND_HALF_UP)
+
+
 def one_decimal(value: float, separator: str) -> str:
     """``value|floatformat:1`` for an average score (0 to 20), ``separator`` being the
     language's DECIMAL_SEPARATOR: the same Decimal of the float's text rounded half up, the
@@ -48,7 +54,7 @@ def one_decimal(value: float, separator: str) -> str:
     time; a test compares the two over every average of up to 12 opinions, FR and EN)."""
     if not 0 <= value < 1000:
         return floatformat(value, 1)
-    return str(Decimal(str(value)).quantize(_TENTH, ROUND_HALF_UP)).replace(".", separator)
+    return str(tenth(value)).replace(".", separator)
 
 
 def _badge(candidature, words) -> str:

@@ -5,6 +5,7 @@ owner only through the reviewer door, formula-looking text neutralised."""
 
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -264,3 +265,17 @@ def test_a_format_that_does_not_exist_says_so(client, member, application):
     assert response.status_code == 200
     assert "Choisissez le format" in response.content.decode()
     assert not Export.objects.exists()
+
+
+def test_the_export_and_the_list_round_every_average_alike():
+    """Every average of up to 12 opinions: the export's number (from the exact sum) and the
+    list's text (from the ORM's float) are the same tenth."""
+    from commissions import rows
+    from commissions.exports import _average
+
+    for count in range(1, 13):
+        for total in range(0, 20 * count + 1):
+            scores = [total // count] * count
+            scores[0] += total - sum(scores)
+            listed = rows.one_decimal(float(Decimal(total) / Decimal(count)), ".")
+            assert _average(scores) == float(listed), (count, total)
