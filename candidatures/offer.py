@@ -6,7 +6,9 @@ of those cells between two markers, and kept as the text between the cells plus 
 default (the "Apply" button while the programme is open, else nothing); a request puts its
 own cells in (``Listing.html``), so nothing kept belongs to anybody.
 
-Kept under the campaign, the language, the time zone and the campaign's ``offer_version``,
+Kept under the release (``ecandidat.release``: a new template, translation or code never reads
+what an older one kept), the campaign, the language, the time zone and the campaign's
+``offer_version``,
 which changes in the same transaction as any programme, centre or campaign (the signals below,
 connected in ``apps.py``; a ``QuerySet.update`` or a ``COPY`` sends none: call
 ``offer_changed()`` after it). The version is read with the campaign itself, the query the
@@ -32,13 +34,13 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
+from ecandidat.release import release_id
 from ecandidat.reversing import url_maker
 
 from . import selectors
 
 KEEP_SECONDS = 6 * 3600  # at most, in the shared cache; a new version leaves the old unused
 MEMO_SIZE = 8  # listings kept in this process: campaigns × languages, with room
-FORMAT = 2  # in the key: a change of what is kept makes the old entries unread
 
 _ACTION = re.compile(r"<!--offer-action (\d+)-->(.*?)<!--/offer-action-->", re.S)
 # The template's indentation, more than half of the listing's bytes; nothing in it keeps
@@ -86,10 +88,7 @@ def listing(*, campaign, query: str, now) -> Listing:
     """The campaign's listing at ``now`` in the active language, filtered by ``query``."""
     if query:
         return _draw(campaign=campaign, query=query, now=now)
-    key = (
-        f"candidatures:offer:{FORMAT}:{campaign.pk}:{campaign.offer_version}:"
-        f"{get_language()}:{timezone.get_current_timezone_name()}"
-    )
+    key = listing_key(campaign)
     found = _memo.get(key)
     if found is not None and found.valid_at(now):
         return found
@@ -107,6 +106,14 @@ def listing(*, campaign, query: str, now) -> Listing:
             _memo.pop(next(iter(_memo)))
         _memo[key] = found
     return found
+
+
+def listing_key(campaign) -> str:
+    """Where the campaign's listing in the active language and time zone is kept."""
+    return (
+        f"candidatures:offer:{release_id()}:{campaign.pk}:{campaign.offer_version}:"
+        f"{get_language()}:{timezone.get_current_timezone_name()}"
+    )
 
 
 def forget_memo() -> None:

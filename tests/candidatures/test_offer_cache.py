@@ -334,3 +334,22 @@ def test_the_compiled_reads_answer_as_the_orm(campaign):
     assert expected == {programme.pk: first.pk, other.programme_id: other.pk}
     Campaign.objects.update(is_active=False)
     assert selectors.active_campaign() is None
+
+
+def test_a_listing_kept_by_another_release_is_never_served(client, campaign, monkeypatch):
+    """A deployment that changes the listing's template, its translations or the code that
+    writes it: what the previous release kept in Redis (same campaign, same offer version)
+    was served until a programme changed, up to six hours."""
+    ProgrammeFactory(campaign=campaign, title="Master Histoire", open=True)
+    monkeypatch.setattr(offer, "release_id", lambda: "release-1")
+    assert "Master Histoire" in page(client)
+    campaign.refresh_from_db()
+    key = offer.listing_key(campaign)
+    chunks, slots, valid_until = cache.get(key)
+    cache.set(key, (tuple(c.replace("Master", "Ancien") for c in chunks), slots, valid_until))
+    offer.forget_memo()
+    assert "Ancien Histoire" in page(client)  # the same release reads what it kept
+    offer.forget_memo()
+    monkeypatch.setattr(offer, "release_id", lambda: "release-2")
+    html = page(client)
+    assert "Master Histoire" in html and "Ancien" not in html
