@@ -10,7 +10,12 @@ enforced while Redis is away, rather than refusing every sign-in). Each failure 
 A key written or deleted while Redis was unreachable may still hold its old value there if
 Redis comes back with its data (a network cut rather than a restart): such keys are deleted
 from Redis by this process as soon as it answers again, so an ended session is not served
-from a stale entry."""
+from a stale entry. A long outage on a busy site would make that list grow without end: past
+``STALE_MAX`` keys, and for a ``clear()`` asked for while Redis was away, the whole cache is
+emptied when it answers again instead. Nothing is lost by that: sessions are written through
+to the database (``cached_db``), the offer's listing is drawn again; rate-limit counters start
+again, and the CAS tickets seen before the outage are no longer remembered (the CAS server
+itself validates a ticket once)."""
 
 import logging
 import threading
@@ -45,6 +50,7 @@ class _State:
     def __init__(self):
         self.down_until = 0.0
         self.stale = set()  # raw keys written or deleted while Redis was away
+        self.clear_pending = False  # too many of them, or clear() asked for: empty it all
         self.lock = threading.Lock()
 
 
@@ -73,6 +79,7 @@ class ReusedRedisCacheClient(RedisCacheClient):
 
 class TolerantRedisCache(RedisCache):
     retry_after = 5.0  # seconds without trying Redis after a failure
+    STALE_MAX = 10_000  # keys remembered one by one (about 1 MB); past that, empty it all
 
     def __init__(self, server, params):
         super().__init__(server, params)
@@ -83,32 +90,44 @@ class TolerantRedisCache(RedisCache):
     def _call(self, name, fallback, stale_keys, *args, **kwargs):
         state = self.state
         if time.monotonic() < state.down_until:
-            self._remember(stale_keys)
+            self._remember(stale_keys, clear=name == "clear")
             return fallback
         try:
-            if state.stale:
+            if state.stale or state.clear_pending:
                 self._flush_stale()
             return getattr(super(), name)(*args, **kwargs)
         except _redis_errors() as error:
             state.down_until = time.monotonic() + self.retry_after
-            self._remember(stale_keys)
+            self._remember(stale_keys, clear=name == "clear")
             logger.warning("cache unavailable (%s), working without it: %r", name, error)
             return fallback
 
-    def _remember(self, keys):
-        if keys:
-            with self.state.lock:
-                self.state.stale.update(keys)
+    def _remember(self, keys, *, clear=False):
+        state = self.state
+        if keys or clear:
+            with state.lock:
+                if clear or state.clear_pending or len(state.stale) + len(keys) > self.STALE_MAX:
+                    state.clear_pending, state.stale = True, set()
+                else:
+                    state.stale.update(keys)
 
     def _flush_stale(self):
-        with self.state.lock:
-            keys, self.state.stale = list(self.state.stale), set()
+        state = self.state
+        with state.lock:
+            keys, clear = list(state.stale), state.clear_pending
+            state.stale, state.clear_pending = set(), False
         try:
-            self._cache.delete_many(keys)
+            if clear:
+                self._cache.clear()
+            else:
+                self._cache.delete_many(keys)
         except Exception:
-            self._remember(keys)
+            self._remember(keys, clear=clear)
             raise
-        logger.info("cache back: %d key(s) written while it was away deleted", len(keys))
+        if clear:
+            logger.info("cache back: emptied (a clear, or too many keys, while it was away)")
+        else:
+            logger.info("cache back: %d key(s) written while it was away deleted", len(keys))
 
     def _raw(self, key, version=None):
         return [self.make_and_validate_key(key, version=version)]

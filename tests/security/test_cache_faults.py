@@ -22,6 +22,7 @@ def _fresh_state():
 
     cache.state.down_until = 0.0
     cache.state.stale.clear()
+    cache.state.clear_pending = False
 
 
 @pytest.fixture
@@ -121,3 +122,58 @@ def test_a_redis_refusing_writes_is_worked_around_like_an_absent_one(
     response = client.get(dashboard)
     assert response.status_code == 302
     assert cache.get(f"django.contrib.sessions.cached_db{session_key}") is None
+
+
+def test_a_long_outage_remembers_a_bounded_list_then_empties_the_cache(
+    client, frozen_redis, settings, monkeypatch
+):
+    """Every key written while Redis was away was remembered, without limit (a busy site's
+    sessions for hours). Past STALE_MAX the list is dropped and the whole cache emptied when
+    Redis answers: the ended session is not served, and what the cache held before goes."""
+    from django.core.cache import cache
+
+    from ecandidat.cache import TolerantRedisCache
+
+    monkeypatch.setattr(TolerantRedisCache, "STALE_MAX", 3)
+    candidature = CandidatureFactory(draft=True)
+    client.force_login(candidature.dossier.user)
+    dashboard = reverse("candidatures:dashboard")
+    assert client.get(dashboard).status_code == 200
+    session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    cache.set("written-before", 1)
+
+    frozen_redis.process.send_signal(signal.SIGSTOP)
+    try:
+        assert client.post(reverse("account_logout")).status_code == 302
+        for number in range(10):
+            cache.set(f"written-meanwhile-{number}", number)
+            assert len(cache.state.stale) <= 3
+        assert cache.state.clear_pending
+    finally:
+        frozen_redis.process.send_signal(signal.SIGCONT)
+    cache.state.down_until = 0.0
+
+    client.cookies[settings.SESSION_COOKIE_NAME] = session_key
+    response = client.get(dashboard)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    assert cache.get("written-before") is None and cache.get("written-meanwhile-0") is None
+    assert not cache.state.clear_pending and not cache.state.stale
+    cache.set("written-after", 1)
+    assert cache.get("written-after") == 1
+
+
+def test_a_clear_asked_while_redis_is_away_is_done_when_it_answers(frozen_redis):
+    from django.core.cache import cache
+
+    cache.set("written-before", 1)
+    frozen_redis.process.send_signal(signal.SIGSTOP)
+    try:
+        # Found away once, then not asked for a few seconds: the clear is not sent (a command
+        # sent to the frozen server would still run once it is thawed).
+        assert cache.get("written-before") is None
+        assert cache.clear() is False
+    finally:
+        frozen_redis.process.send_signal(signal.SIGCONT)
+    cache.state.down_until = 0.0
+    assert cache.get("written-before") is None
