@@ -11,7 +11,12 @@ LIST_COLUMNS = ("pk", "event", "subject", "status", "created_at", "sent_at")
 
 
 def messages_for(*, user) -> QuerySet[Outbox]:
-    return Outbox.objects.filter(recipient=user).order_by("-created_at", "-pk")
+    return _messages_of(user.pk)
+
+
+def _messages_of(user_id: int) -> QuerySet[Outbox]:
+    """The one scope of a candidate's messages, newest first (``first_messages`` too)."""
+    return Outbox.objects.filter(recipient_id=user_id).order_by("-created_at", "-pk")
 
 
 # The first ``limit`` rows of the list, the SQL written once per connection and limit (the
@@ -23,10 +28,6 @@ def first_messages(*, user, limit: int) -> list[Outbox]:
     prepared = _first_rows.get(limit)
     if prepared is None:
         prepared = _first_rows[limit] = Prepared(
-            lambda user_id: (
-                Outbox.objects.filter(recipient_id=user_id)
-                .order_by("-created_at", "-pk")
-                .only(*LIST_COLUMNS)[:limit]
-            )
+            lambda user_id: _messages_of(user_id).only(*LIST_COLUMNS)[:limit]
         )
     return prepared(user_id=user.pk)
