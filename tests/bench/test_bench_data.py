@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.db import connection
 from django.urls import NoReverseMatch, reverse
 
 from bench.management.commands import bench_data
@@ -33,6 +34,7 @@ def test_tiny_pdf_is_a_pdf_pypdf_reads():
 
 
 @pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="bench_data writes with COPY")
 def test_bench_data_builds_a_campaign_the_pages_show(client, settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
@@ -102,3 +104,10 @@ def test_bare_floor_is_anonymous_and_the_other_signed_in(client, db, settings):
     response = client.get("/bench/floor/auth/")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="the refusal is SQLite's")
+def test_bench_data_says_it_needs_postgresql():
+    with pytest.raises(CommandError, match="needs PostgreSQL"):
+        call_command(bench_data.Command(), candidates=4, programmes=2)
