@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.message import make_msgid
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -199,24 +199,46 @@ def backoff(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(seconds=min(seconds, 86400))
 
 
+# The two statements every mail makes, written once: the ORM compiled them again for every mail,
+# which cost more than PostgreSQL's answer (0.5-0.9 ms a statement on the benchmark machine;
+# 0.2-0.3 ms through a cursor, 0.05 for the round trip itself). They say what the ORM said,
+# condition for condition (tests/notifications/test_statements.py runs both on the same rows).
+_CLAIM_SQL = (
+    f"UPDATE {Outbox._meta.db_table} SET status = %(sending)s, attempts = attempts + 1,"  # noqa: S608 (the model's table)
+    " lease_until = %(lease)s WHERE id = %(pk)s"
+    " AND ((status = %(pending)s AND next_attempt_at <= %(now)s)"
+    " OR (status = %(sending)s AND lease_until < %(now)s AND attempts < %(max_attempts)s))"
+)
+_MARK_SENT_SQL = (
+    f"UPDATE {Outbox._meta.db_table} SET status = %(sent)s, sent_at = %(sent_at)s,"  # noqa: S608 (the model's table)
+    " lease_until = NULL, smtp_response = %(answer)s, last_error = ''"
+    " WHERE id = %(pk)s AND status = %(sending)s"
+)
+
+
+def _execute(sql: str, params: dict) -> int:
+    """Runs one of the statements above (in autocommit, in the worker); returns the number of
+    rows it changed."""
+    adapt = connection.ops.adapt_datetimefield_value
+    params = {k: adapt(v) if isinstance(v, datetime.datetime) else v for k, v in params.items()}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
 def _claim(*, outbox_id: int, now: datetime.datetime) -> Outbox | None:
     """One conditional UPDATE is the claim: of two workers, the second re-reads the row after
     the first commits, finds it no longer due, and updates nothing."""
-    claimed = (
-        Outbox.objects.filter(pk=outbox_id)
-        .filter(
-            Q(status=Status.PENDING, next_attempt_at__lte=now)
-            | Q(
-                status=Status.SENDING,
-                lease_until__lt=now,
-                attempts__lt=settings.NOTIFICATIONS_MAX_ATTEMPTS,
-            )
-        )
-        .update(
-            status=Status.SENDING,
-            attempts=F("attempts") + 1,
-            lease_until=now + datetime.timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS),
-        )
+    claimed = _execute(
+        _CLAIM_SQL,
+        {
+            "pk": outbox_id,
+            "now": now,
+            "lease": now + datetime.timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS),
+            "pending": Status.PENDING.value,
+            "sending": Status.SENDING.value,
+            "max_attempts": settings.NOTIFICATIONS_MAX_ATTEMPTS,
+        },
     )
     if not claimed:
         return None  # sent, failed, not due, or held by a live worker
@@ -392,15 +414,18 @@ def _deliver_claimed(row: Outbox, *, now: datetime.datetime) -> str:
 
 
 def _mark_sent(row: Outbox, message) -> str:
-    connection = message.connection
+    backend = message.connection
     # The duplicate window: from the server's "250" to this single UPDATE's commit.
-    Outbox.objects.filter(pk=row.pk, status=Status.SENDING).update(
-        status=Status.SENT,
-        sent_at=timezone.now(),
-        lease_until=None,
-        smtp_response=getattr(message, "smtp_response", "")
-        or f"accepted by {type(connection).__module__}.{type(connection).__name__}",
-        last_error="",
+    _execute(
+        _MARK_SENT_SQL,
+        {
+            "pk": row.pk,
+            "sent": Status.SENT.value,
+            "sending": Status.SENDING.value,
+            "sent_at": timezone.now(),
+            "answer": getattr(message, "smtp_response", "")
+            or f"accepted by {type(backend).__module__}.{type(backend).__name__}",
+        },
     )
     return "sent"
 

@@ -67,6 +67,7 @@ class Sink:
         self.attempts = []  # time of every DATA command, accepted or refused
         self.peers = []  # client (host, port) of each accepted mail: one per SMTP session
         self.refuse = False
+        self.refuse_recipients = set()  # a mail to one of these is refused, the others accepted
         self.hang_first_mail = False
         self.hanging = threading.Event()
         self.release = threading.Event()
@@ -85,6 +86,8 @@ class Sink:
         self.attempts.append(time.time())
         if self.refuse:
             return "451 4.3.0 Try again later"
+        if self.refuse_recipients.intersection(envelope.rcpt_tos):
+            return "452 4.2.2 Mailbox full"
         self.accepted.append(
             (time.time(), envelope.content.decode("utf-8", "replace"), envelope.rcpt_tos)
         )

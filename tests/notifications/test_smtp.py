@@ -117,6 +117,61 @@ def test_a_refusal_in_a_batch_gives_the_rest_back_untried(smtp_settings, smtp_si
     assert len(smtp_sink.attempts) == 1
 
 
+def test_a_batch_where_one_send_fails(smtp_settings, smtp_sink):
+    """The rows before the refused one are sent, each once; the refused one waits for its
+    retry with the backoff, its attempt counted; the rows after it go back untried. Sent again
+    later, nothing is received twice."""
+    users = UserFactory.create_batch(4)
+    rows = [_row(user, n) for n, user in enumerate(users)]
+    smtp_sink.refuse_recipients = {users[2].email}
+    before = timezone.now()
+    assert outbox_deliver(outbox_id=rows[0].pk, batch=10) == "sent"
+    by_pk = {row.pk: row for row in Outbox.objects.all()}
+    sent, refused, untried = (
+        [by_pk[rows[0].pk], by_pk[rows[1].pk]],
+        by_pk[rows[2].pk],
+        by_pk[rows[3].pk],
+    )
+    assert [(r.status, r.attempts, r.smtp_response[:3]) for r in sent] == [
+        (Status.SENT, 1, "250")
+    ] * 2
+    assert (refused.status, refused.attempts, refused.queued_at) == (Status.PENDING, 1, None)
+    assert "452" in refused.last_error and "Mailbox full" in refused.last_error
+    backoff = datetime.timedelta(seconds=smtp_settings.NOTIFICATIONS_BACKOFF_SECONDS)
+    assert refused.next_attempt_at >= before + backoff
+    assert (untried.status, untried.attempts, untried.queued_at) == (Status.PENDING, 0, None)
+    assert len(smtp_sink.accepted) == 2 and len(smtp_sink.attempts) == 3
+
+    # The untried row is due at once; the refused one when its backoff is over.
+    smtp_sink.refuse_recipients = set()
+    assert outbox_deliver(outbox_id=rows[3].pk, batch=10) == "sent"
+    assert outbox_deliver(outbox_id=rows[2].pk, batch=10) == "skipped"  # not due yet
+    later = timezone.now() + backoff + datetime.timedelta(seconds=1)
+    assert outbox_deliver(outbox_id=rows[2].pk, batch=10, now=later) == "sent"
+    for row in rows[:2]:
+        assert outbox_deliver(outbox_id=row.pk, batch=10) == "skipped"
+    received = [content for _, content, _ in smtp_sink.accepted]
+    assert sorted(
+        next(r.message_id for r in rows if f"Message-ID: {r.message_id}" in content)
+        for content in received
+    ) == sorted(r.message_id for r in rows)
+    assert set(Outbox.objects.values_list("status", flat=True)) == {Status.SENT}
+
+
+def test_a_batch_costs_one_statement_per_mail(smtp_settings, smtp_sink, django_assert_num_queries):
+    """What the worker's task says to the database: its claim, its row and attachments, the
+    others' claim (a savepoint here, the test runs in a transaction), their rows and
+    attachments, then one UPDATE per mail after its 250; each other row's own task, one
+    UPDATE that finds it sent."""
+    user = UserFactory()
+    rows = [_row(user, n) for n in range(6)]
+    with django_assert_num_queries(3 + 4 + 2 + 6):
+        assert outbox_deliver(outbox_id=rows[0].pk, batch=10) == "sent"
+    assert len(smtp_sink.accepted) == 6
+    with django_assert_num_queries(1):
+        assert outbox_deliver(outbox_id=rows[1].pk, batch=10) == "skipped"
+
+
 def test_the_batch_budget_counts_from_the_claim_not_from_after_the_first_mail(
     smtp_settings, smtp_sink, monkeypatch
 ):
