@@ -5,8 +5,8 @@ the header's name, so a long subject is folded as ``Subject:`` followed by an em
 a reader unfolding it (RFC 5322) gets the subject with a leading space, which is what several mail
 clients and Python's own modern parser show. Encoding the subject knowing its name keeps the
 first encoded word on the ``Subject:`` line. It is encoded once: Django's own encoding, thrown
-away, took as long (0.4 ms a subject on the benchmark machine: the standard library tries both
-encodings for every split it considers).
+away, took as long (0.2-0.4 ms a subject on the benchmark machine: the standard library tries
+both encodings for every split it considers).
 """
 
 from email.header import Header
