@@ -16,6 +16,11 @@ rather than silently deleting differently: ``PROTECT``, ``RESTRICT``, ``SET_DEFA
 ``pre_delete``/``post_delete`` (nothing sends them here). Stored files are not deleted by the
 statements: their names come back (``DELETE ... RETURNING``, which PostgreSQL and SQLite
 have), for ``delete_unreferenced_files`` after the commit.
+
+On PostgreSQL the foreign keys carry the same actions in the schema (``ecandidat.postgresql``):
+the statements have deleted or nulled every dependant before the rows they depend on go, so
+those actions find nothing, but they cost one query per key and deleted row where Django's
+``NO ACTION`` keys cost two at commit.
 """
 
 import logging

@@ -143,6 +143,9 @@ WSGI_APPLICATION = "ecandidat.wsgi.application"
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'ecandidat.sqlite3'}"),
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, with foreign keys whose ON DELETE is their on_delete (see the module).
+    DATABASES["default"]["ENGINE"] = "ecandidat.postgresql"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite's default journal makes concurrent requests (runserver threads) fail with

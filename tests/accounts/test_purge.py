@@ -96,6 +96,47 @@ def test_purge_goes_through_every_batch_and_stops_at_the_limit(population, monke
     assert User.objects.count() == 3
 
 
+@pytest.mark.parametrize("batch", [2, 5000])
+def test_an_activated_account_between_expired_ones_keeps_everything(batch, monkeypatch):
+    """Same age, ids in the middle of the purged ones' (so in the same batch, or at its edge):
+    the activated account keeps its address, dossier, applications and their history."""
+    from allauth.account.models import EmailAddress
+
+    from accounts import services
+    from candidatures.models import Candidature, CandidatureTransition
+    from dossiers.models import Dossier
+    from tests.factories import CandidatureFactory, DossierFactory
+
+    monkeypatch.setattr(services, "PURGE_BATCH", batch)
+    old = timezone.now() - datetime.timedelta(days=3)
+    first = UserFactory(unactivated=True, date_joined=old)
+    kept = DossierFactory(user=UserFactory(date_joined=old)).user
+    CandidatureFactory.create_batch(2, dossier=kept.dossier)
+    CandidatureTransition.objects.create(
+        candidature=kept.dossier.candidatures.first(),
+        event="submit",
+        actor=kept,
+        actor_kind="candidate",
+        to_state="received",
+        at=timezone.now(),
+    )
+    last = UserFactory(unactivated=True, date_joined=old)
+    assert first.pk < kept.pk < last.pk
+
+    def held():
+        return (
+            EmailAddress.objects.filter(user=kept).count(),
+            Dossier.objects.filter(user=kept).count(),
+            Candidature.objects.filter(dossier__user=kept).count(),
+            CandidatureTransition.objects.filter(actor=kept).count(),
+        )
+
+    assert held() == (1, 1, 2, 1)
+    assert len(accounts_purge_unactivated().deleted) == 2
+    assert list(User.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert held() == (1, 1, 2, 1)
+
+
 # --- nothing left behind ------------------------------------------------------------------
 
 
