@@ -36,8 +36,8 @@ from .storage import storage_errors
 logger = logging.getLogger(__name__)
 
 
-# Where "is one of the ids" goes in a planned statement: ``= ANY(%s)`` on PostgreSQL (one
-# array parameter: a list of 1,000 placeholders cost more to send and plan than the deletes),
+# Where "is one of the ids" goes in a planned statement: ``= ANY(<array>)`` on PostgreSQL (one
+# array literal: a list of 1,000 placeholders cost more to send and plan than the deletes),
 # ``IN (%s, ...)`` elsewhere.
 IN_IDS = "<in ids>"
 
@@ -139,9 +139,15 @@ def delete_with_dependants(model: type[models.Model], ids: list) -> DeletedFiles
     with transaction.atomic(using=using), connection.cursor() as cursor:
         for first in range(0, len(ids), size):
             chunk = list(ids[first : first + size])
-            in_ids = "= ANY(%s)" if array else f"IN ({', '.join(['%s'] * len(chunk))})"
+            if array:
+                # The array written once per batch, by the driver's own quoting, and put in
+                # every statement: passed as a parameter, it was dumped again for each of the
+                # 38 statements, in Python (a tenth of the purge's time).
+                in_ids, params = f"= ANY({connection.ops.compose_sql('%s', [chunk])})", None
+            else:
+                in_ids, params = f"IN ({', '.join(['%s'] * len(chunk))})", chunk
             for step in plan(model):
-                cursor.execute(step.sql.replace(IN_IDS, in_ids), [chunk] if array else chunk)
+                cursor.execute(step.sql.replace(IN_IDS, in_ids), params)
                 if step.files:
                     rows = cursor.fetchall()
                     for index, name in enumerate(step.files):
