@@ -20,7 +20,11 @@ def run_bulk_operation(self, operation_id: int):
     bulk_operation_run(operation_id=operation_id)
 
 
-@shared_task
+# A pool's child killed meanwhile (out of memory...) fails the task, acknowledged: the rest
+# of the selection would stay unpublished, as nothing else publishes what a president asked
+# for. It is sent again instead, a few times only (an application whose letter kills its
+# worker every time must not loop); the decisions already published are skipped.
+@shared_task(retry_on_worker_lost=True, max_retries=3, default_retry_delay=5)
 def publish_decisions(*, candidature_ids, actor_id=None, actor_kind=None):
     """One application at a time, one mail each."""
     return jobs.publish_requested(

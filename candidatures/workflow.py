@@ -584,9 +584,11 @@ def candidature_publish(*, candidature, actor, actor_kind=None) -> Candidature:
 
     now = timezone.now()
     current = _unlocked(candidature)  # the caller's copy may be older than the row
+    # Not for a decision already published: a task run again after its worker died goes
+    # through the ones it had done, which the lock's check then refuses.
     letters = (
         prepare_letter(_future(current, effect, now))
-        if current.decision == Decision.FAVOURABLE
+        if current.decision == Decision.FAVOURABLE and stage_of(current) == Stage.DECIDED
         else {}
     )
 

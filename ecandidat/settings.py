@@ -261,6 +261,12 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not PROD
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task whose whole worker died (SIGKILL, lost machine) stays unacknowledged in Redis until
+# this many seconds after it was handed out, then goes to another worker (kombu's default, one
+# hour; docs/jobs.md). A task still running after it is handed out a second time meanwhile.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+}
 # Celery's Django fixup closes the database connections around every task unless told to
 # reuse them this many times; ecandidat.celery closes them by CONN_MAX_AGE instead, as requests do.
 CELERY_DB_REUSE_MAX = 10**9

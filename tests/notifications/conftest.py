@@ -182,11 +182,12 @@ def _database_url() -> str:
 
 @pytest.fixture
 def start_worker(postgres_db, redis_broker, smtp_sink, tmp_path):
-    """Starts real ``celery -A ecandidat worker`` processes on the test database; they are
-    killed at the end of the test, before the database is flushed."""
+    """Starts real ``celery -A ecandidat worker`` processes on the test database (``app``:
+    another module holding the project's app, ``pool``: ``prefork`` for a main process and
+    its children); they are killed at the end of the test, before the database is flushed."""
     workers = []
 
-    def start(**extra_env):
+    def start(*, app="ecandidat", pool="solo", concurrency=1, **extra_env):
         log = tmp_path / f"worker-{len(workers)}.log"
         env = {
             **os.environ,
@@ -205,9 +206,10 @@ def start_worker(postgres_db, redis_broker, smtp_sink, tmp_path):
             "-m",
             "celery",
             "-A",
-            "ecandidat",
+            app,
             "worker",
-            "--pool=solo",
+            f"--pool={pool}",
+            f"--concurrency={concurrency}",
             "--loglevel=INFO",
             "--without-gossip",
             "--without-mingle",
@@ -216,8 +218,14 @@ def start_worker(postgres_db, redis_broker, smtp_sink, tmp_path):
             f"notif-test-{uuid.uuid4().hex[:8]}@%h",
         ]
         handle = log.open("wb")
+        # Its own process group: the teardown kills a prefork pool's children with it.
         process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         workers.append(process)
 
@@ -231,8 +239,8 @@ def start_worker(postgres_db, redis_broker, smtp_sink, tmp_path):
 
     yield start
     for process in workers:
-        if process.poll() is None:
-            process.send_signal(signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
 
 
