@@ -2,7 +2,7 @@
 filters, search, refused documents, a fixed number of queries), the application page (dossier,
 documents, history in words, notes, own deadlines), the statistics, and the pieces list."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -92,13 +92,15 @@ def test_filters_refused_documents_and_submission_dates(staff_client, centre):
         received=True,
         programme=programme,
         dossier__user__last_name="Tot",
-        submitted_at=timezone.now() - timedelta(days=30),
+        # 00:30 in Paris, the day before in UTC: the filter takes days as staff read them.
+        submitted_at=datetime(2026, 3, 10, 23, 30, tzinfo=UTC),
     )
     page = page_of(staff_client.get(CHANGELIST, {"refused": "yes"}))
     assert "REFUSE" in page and "TOT" not in page
     page = page_of(staff_client.get(CHANGELIST, {"refused": "no"}))
     assert "TOT" in page and "REFUSE" not in page
-    day = (early.submitted_at).date().isoformat()
+    day = timezone.localdate(early.submitted_at).isoformat()
+    assert day == "2026-03-11"
     page = page_of(
         staff_client.get(CHANGELIST, {"submitted_at_since": day, "submitted_at_until": day})
     )
