@@ -676,13 +676,17 @@ def _prepare_promotion(programme: Programme) -> dict:
 
 
 def waitlist_renumber(*, programme_id: int, actor=None) -> None:
-    """Ranks 1..n again, in the order they were (call with the programme row locked)."""
-    changed = {}
+    """Ranks 1..n again, in the order they were (call with the programme row locked), in one
+    ``UPDATE`` whatever the number of ranks shifted (one per rank before: a promotion cost
+    more as the list grew)."""
+    changed, shifted = {}, []
     for rank, candidature in enumerate(waiting_list(programme_id).only("pk", "waitlist_rank"), 1):
         if candidature.waitlist_rank != rank:
             changed[candidature.pk] = (candidature.waitlist_rank, rank)
-            Candidature.objects.filter(pk=candidature.pk).update(waitlist_rank=rank)
+            candidature.waitlist_rank = rank
+            shifted.append(candidature)
     if changed:
+        Candidature.objects.bulk_update(shifted, ["waitlist_rank"], batch_size=1000)
         programme = Programme.objects.get(pk=programme_id)
         audit_record(
             actor=actor,

@@ -160,3 +160,16 @@ def test_two_withdrawals_at_the_same_moment_promote_two_different_candidates(
     assert states[2].waitlist_rank == 1
     promotions = Candidature.objects.filter(transitions__event="promote")
     assert sorted(promotions.values_list("pk", flat=True)) == sorted(c.pk for c in listed[:2])
+
+
+def test_renumbering_a_long_list_is_one_update(listed_programme, django_assert_num_queries):
+    """30 ranks shifted: the ranks read, one UPDATE, the programme, the audit row."""
+    from candidatures.workflow import waitlist_renumber
+
+    listed = waiting(listed_programme, range(2, 32))
+    with django_assert_num_queries(4):
+        waitlist_renumber(programme_id=listed_programme.pk)
+    assert [fresh(c).waitlist_rank for c in listed] == list(range(1, 31))
+    entry = AuditEntry.objects.get(action="waitlist.renumber")
+    assert entry.before == {str(c.pk): rank for c, rank in zip(listed, range(2, 32), strict=True)}
+    assert entry.after == {str(c.pk): rank for c, rank in zip(listed, range(1, 31), strict=True)}
