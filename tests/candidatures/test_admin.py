@@ -22,6 +22,7 @@ from tests.factories import (
     ProgrammeFactory,
     UserFactory,
 )
+from tests.rendered import masked as _masked
 
 pytestmark = pytest.mark.django_db
 
@@ -247,14 +248,6 @@ def test_changelist_checkbox_is_the_one_django_renders(language):
         django = django_admin.ModelAdmin.action_checkbox(model_admin, candidature)
     assert ours == django
     assert 'class="action-select"' in ours
-
-
-def _masked(html: str) -> str:
-    """The page without what differs on every response (the CSRF token, CSP nonces)."""
-    import re
-
-    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "CSRF", html)
-    return re.sub(r'nonce="[^"]+"', "NONCE", html)
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])

@@ -4,8 +4,6 @@ from a memo that other pages filled (other staff, other filters, the other langu
 for byte the page Django's own ChangeList, filters and templates render, for a central
 administrator and for centre staff; what anyone typed is never kept, nor anybody's name."""
 
-import re
-
 import pytest
 from django.urls import reverse
 
@@ -20,6 +18,7 @@ from tests.factories import (
     UserFactory,
     centre_staff,
 )
+from tests.rendered import masked as _masked
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:candidatures_candidature_changelist")
@@ -38,11 +37,6 @@ CASES = [
     {"status__exact": "<b>typed</b>"},
     {"_facets": "True"},
 ]
-
-
-def _masked(html: str) -> str:
-    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "CSRF", html)
-    return re.sub(r'nonce="[^"]+"', "NONCE", html)
 
 
 @pytest.fixture

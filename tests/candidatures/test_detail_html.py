@@ -5,13 +5,13 @@ that need escaping), in French, English, and a catalogue whose translations hold
 HTML escapes (``drawn_language``)."""
 
 import datetime
-import re
 
 import pytest
 import time_machine
 
 from candidatures import detail_html
 from pieces import section
+from tests.rendered import collapsed, masked
 
 from .test_pages_html import NOW, _pages, candidate  # noqa: F401 (the golden data)
 
@@ -19,8 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _collapsed(html: str) -> str:
-    html = re.sub(r'(name="csrfmiddlewaretoken" value=")[^"]+', r"\1TOKEN", html)
-    return re.sub(r"\s+", " ", html)
+    return collapsed(masked(html))
 
 
 def test_the_page_written_in_python_is_the_templates(

@@ -11,7 +11,6 @@ After a change meant to alter these pages, write the files again with
 
 import datetime
 import os
-import re
 from pathlib import Path
 
 import pytest
@@ -32,6 +31,8 @@ from tests.factories import (
     RequiredPieceFactory,
     UserFactory,
 )
+from tests.rendered import collapsed as _collapsed
+from tests.rendered import normalised as _normalised
 
 from .conftest import fill_sections_to_apply
 
@@ -142,21 +143,6 @@ def candidate():
             candidature=applications["unfavourable"], reason=reason, updated_at=NOW
         )
     return user, applications
-
-
-def _normalised(html):
-    """What differs between runs and is not the page's business: ids in URLs, tokens, blank
-    lines."""
-    html = re.sub(r'(name="csrfmiddlewaretoken" value=")[^"]+', r"\1TOKEN", html)
-    html = re.sub(r'nonce="[^"]+"', 'nonce="NONCE"', html)
-    # Paths in attributes (links, forms, the language switch's "next") carry the ids.
-    html = re.sub(r'="(/[^"]*)"', lambda m: '="' + re.sub(r"\d+", "N", m.group(1)) + '"', html)
-    # Lines of blanks only (a tag's line in the template) change nothing a browser shows.
-    return "".join(line for line in html.splitlines(keepends=True) if line.strip())
-
-
-def _collapsed(html):
-    return re.sub(r"\s+", " ", html)
 
 
 def _pages(applications):

@@ -5,7 +5,6 @@ alone and together, pages in and out of range, FR and EN: the same HTML; the sam
 the same order as ``reviewed_applications`` (previous/next and the exports still use it);
 nobody sees more than ``Candidature.objects.for_reviewer``."""
 
-import re
 from decimal import Decimal
 
 import pytest
@@ -17,13 +16,9 @@ from candidatures.models import Candidature
 from commissions import rows, selectors
 from commissions.services import opinion_save
 from tests.factories import CandidatureFactory, ProgrammeFactory, UserFactory, commission_with
+from tests.rendered import masked as _masked
 
 pytestmark = pytest.mark.django_db
-
-
-def _masked(html: str) -> str:
-    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "CSRF", html)
-    return re.sub(r'nonce="[^"]+"', "NONCE", html)
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from tests.factories import (
     PieceTypeFactory,
     UserFactory,
 )
+from tests.rendered import masked as _masked
 
 pytestmark = pytest.mark.django_db
 
@@ -260,13 +261,6 @@ def test_the_sign_in_message_names_the_member_not_a_candidate_number(client, com
     assert response.redirect_chain[-1][0] == reverse("commissions:list")
     assert member.candidate_number not in text
     assert "Connexion avec Marc MEMBRE réussie." in text
-
-
-def _masked(html: str) -> str:
-    import re
-
-    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "CSRF", html)
-    return re.sub(r'nonce="[^"]+"', "NONCE", html)
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])

@@ -1,7 +1,6 @@
 """{% summary_rows %} writes the summary's rows as dossiers/_summary_rows.html does."""
 
 import datetime
-import re
 
 import pytest
 from django.template import Context, Template
@@ -9,6 +8,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
+
+from tests.rendered import collapsed as _collapsed
 
 ROWS = [
     (gettext_lazy("birth date"), datetime.date(1999, 5, 17), False),
@@ -19,10 +20,6 @@ ROWS = [
     ("safe", mark_safe("<em>kept</em>"), False),
     (gettext_lazy("nationality"), gettext_lazy("French"), True),
 ]
-
-
-def _collapsed(html):
-    return re.sub(r"\s+", " ", html).strip()
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])

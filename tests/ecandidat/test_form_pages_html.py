@@ -5,7 +5,7 @@ reads. Every page that draws a form through ``includes/form_fields.html`` or
 ``includes/field.html`` is here, unbound, bound with errors and bound with valid values where
 the page shows them again, in French and English, at a fixed time. Ids and tokens are blanked
 out and runs of whitespace count as one (what a browser shows), as in
-``tests/candidatures/test_pages_html.py``.
+``tests/rendered.py``.
 
 After a change meant to alter these pages, write the files again with
 ``ECANDIDAT_WRITE_GOLDEN=1`` and read the diff before committing it."""
@@ -35,6 +35,8 @@ from tests.factories import (
     RequiredPieceFactory,
     reviewer_of,
 )
+from tests.rendered import collapsed as _collapsed
+from tests.rendered import normalised
 
 pytestmark = pytest.mark.django_db
 
@@ -203,9 +205,7 @@ def _pages(p):
 
 
 def _normalised(html, people):
-    html = re.sub(r'(name="csrfmiddlewaretoken" value=")[^"]+', r"\1TOKEN", html)
-    html = re.sub(r'nonce="[^"]+"', 'nonce="NONCE"', html)
-    html = re.sub(r'="(/[^"]*)"', lambda m: '="' + re.sub(r"\d+", "N", m.group(1)) + '"', html)
+    html = normalised(html)
     # The programmes' and reasons' ids in selects.
     html = re.sub(r'(<option|name="selected")\s+value="\d+"', r'\1 value="N"', html)
     html = re.sub(r'(id|for)="select-\d+"', r'\1="select-N"', html)
@@ -213,11 +213,7 @@ def _normalised(html, people):
         number = getattr(user, "candidate_number", None)
         if number:
             html = html.replace(str(number), "NUMBER")
-    return "".join(line for line in html.splitlines(keepends=True) if line.strip())
-
-
-def _collapsed(html):
-    return re.sub(r"\s+", " ", html)
+    return html
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])

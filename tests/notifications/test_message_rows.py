@@ -2,7 +2,6 @@
 does: every status, a hostile subject, FR and EN, in the site's time zone."""
 
 import datetime
-import re
 
 import pytest
 from django.template import Context, Template
@@ -11,12 +10,9 @@ from django.utils import translation
 
 from notifications.models import Outbox
 from tests.factories import OutboxFactory
+from tests.rendered import collapsed as _collapsed
 
 pytestmark = pytest.mark.django_db
-
-
-def _collapsed(html):
-    return re.sub(r"\s+", " ", html).strip()
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])

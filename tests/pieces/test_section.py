@@ -23,13 +23,13 @@ from tests.factories import (
     RequiredPieceFactory,
     UserFactory,
 )
+from tests.rendered import collapsed, masked
 
 pytestmark = pytest.mark.django_db
 
 
 def _collapsed(html: str) -> str:
-    html = re.sub(r'(name="csrfmiddlewaretoken" value=")[^"]+', r"\1TOKEN", html)
-    return re.sub(r"\s+", " ", html)
+    return collapsed(masked(html))
 
 
 @pytest.fixture
